@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what Berth needs on a fresh machine of this kind: npm dependencies (which bring Node 24), then
+# generated files. Safe to run again: it does only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x node_modules/.bin/node ] || [ package.json -nt node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "berth setup: installing npm dependencies" >&2
+  npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
+fi
