@@ -69,7 +69,16 @@ export const conflict = (gr: GroupResource, name: string, why: string = STALE_OB
 export const conflictWithCauses = (message: string, causes: StatusCause[], details?: Status["details"]) =>
   status(409, "Conflict", message, { ...details, causes });
 
+/** A bad value already printed as Go's %#v shows it (maps, structs), so 1.32's messages match byte for byte. */
+export class GoLiteral {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
 function quote(v: unknown): string {
+  if (v instanceof GoLiteral) return v.text;
   if (typeof v === "string") return JSON.stringify(v);
   if (v === null) return "null";
   if (typeof v === "object") return JSON.stringify(v);
@@ -113,8 +122,12 @@ export const unauthorized = (message = "Unauthorized") => status(401, "Unauthori
 export const forbidden = (message: string) => status(403, "Forbidden", message);
 export const methodNotAllowed = (message: string) => status(405, "MethodNotAllowed", message);
 export const notAcceptable = (message: string) => status(406, "NotAcceptable", message);
-export const tooLarge = (limitBytes: number) =>
-  status(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limitBytes}`);
+/** 413; a number is a byte limit, a string says what else was too large (e.g. json patch operations). */
+export const tooLarge = (limit: number | string) =>
+  status(413, "RequestEntityTooLarge", `Request entity too large: ${typeof limit === "number" ? `limit is ${limit}` : limit}`);
+/** 422 as upstream's NewGenericServerResponse words a patch it could not apply: no cause, empty details. */
+export const patchRejected = () =>
+  status(422, "Invalid", "the server rejected our request due to an error in our request", {});
 export const unsupportedMediaType = (message: string) => status(415, "UnsupportedMediaType", message);
 export const tooManyRequests = (message: string) => status(429, "TooManyRequests", message);
 export const internal = (message: string) => status(500, "InternalError", `Internal error occurred: ${message}`);

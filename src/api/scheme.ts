@@ -2,11 +2,15 @@
 // The registry of all built-in kinds lives in ./resources.ts; strategies are attached there by GroupKind key.
 import type { FieldError } from "./errors.ts";
 
+/** kubernetes-types marks server-set fields readonly; the API server is the one that sets them. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type ObjectMeta = Mutable<import("kubernetes-types/meta/v1").ObjectMeta>;
+
 /** Any stored Kubernetes object. Specific types come from kubernetes-types where a strategy needs them. */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: import("kubernetes-types/meta/v1").ObjectMeta;
+  metadata?: ObjectMeta;
   [field: string]: unknown;
 }
 

@@ -13,6 +13,8 @@ export interface SchemaObject {
   items?: SchemaObject;
   required?: string[];
   enum?: unknown[];
+  /** The value a non-pointer Go field decodes to when absent ({} for structs, "" or 0 for scalars). */
+  default?: unknown;
   "x-kubernetes-patch-merge-key"?: string;
   /** "merge", "replace", "retainKeys", "merge,retainKeys" */
   "x-kubernetes-patch-strategy"?: string;

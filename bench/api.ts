@@ -1,0 +1,158 @@
+// API server benchmark (issue #2's figures): starts `berth server` on a temporary SQLite data dir and drives it
+// over HTTPS/HTTP2 with N concurrent clients using the admin certificate.
+//   node_modules/.bin/node bench/api.ts [--objects 2000] [--clients 32]
+// Prints creates/s, gets/s, merge-patches/s with p50/p99, LIST time, watch delivery p99, idle RSS and the
+// time to ready on an existing data dir.
+import http2 from "node:http2";
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+import { fileURLToPath } from "node:url";
+
+const { values } = parseArgs({ options: { objects: { type: "string", default: "2000" }, clients: { type: "string", default: "32" } } });
+const OBJECTS = Number(values.objects);
+const CLIENTS = Number(values.clients);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+interface Creds { url: string; ca: string; cert: string; key: string }
+
+async function startServer(dataDir: string, port: number): Promise<{ proc: ChildProcess; readyMs: number }> {
+  const t0 = performance.now();
+  const proc = spawn(join(ROOT, "bin/berth"), ["server", "--data-dir", dataDir, "--https-port", String(port), "--disable-agent", "--bind-address", "127.0.0.1"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, BERTH_LOG_LEVEL: "warn" } });
+  for (;;) {
+    try {
+      const creds = await loadCreds(dataDir);
+      const s = http2.connect(creds.url, { ca: creds.ca, cert: creds.cert, key: creds.key });
+      const status = await new Promise<number>((resolve, reject) => {
+        s.on("error", reject);
+        const r = s.request({ ":path": "/readyz" });
+        r.on("response", (h) => resolve(Number(h[":status"])));
+        r.on("error", reject);
+        r.end();
+      });
+      s.close();
+      if (status === 200) return { proc, readyMs: performance.now() - t0 };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function loadCreds(dataDir: string): Promise<Creds> {
+  const kc = parseYaml(await readFile(join(dataDir, "kubeconfig.yaml"), "utf8"));
+  const b64 = (s: string) => Buffer.from(s, "base64").toString();
+  return { url: kc.clusters[0].cluster.server, ca: b64(kc.clusters[0].cluster["certificate-authority-data"]), cert: b64(kc.users[0].user["client-certificate-data"]), key: b64(kc.users[0].user["client-key-data"]) };
+}
+
+function request(s: http2.ClientHttp2Session, method: string, path: string, body?: string, contentType = "application/json"): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const r = s.request({ ":method": method, ":path": path, ...(body ? { "content-type": contentType } : {}) });
+    let data = "";
+    let status = 0;
+    r.setEncoding("utf8");
+    r.on("response", (h) => { status = Number(h[":status"]); });
+    r.on("data", (d) => { data += d; });
+    r.on("end", () => resolve({ status, body: data }));
+    r.on("error", reject);
+    r.end(body);
+  });
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function phase(name: string, sessions: http2.ClientHttp2Session[], op: (s: http2.ClientHttp2Session, i: number) => Promise<void>): Promise<void> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(sessions.map(async (s) => {
+    for (let i = next++; i < OBJECTS; i = next++) {
+      const t = performance.now();
+      await op(s, i);
+      lat.push(performance.now() - t);
+    }
+  }));
+  const secs = (performance.now() - t0) / 1000;
+  console.log(`${name.padEnd(14)} ${(OBJECTS / secs).toFixed(0).padStart(6)} /s   p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms`);
+}
+
+function rssMb(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, "utf8").then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)![1]) / 1024);
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), "berth-bench-"));
+const port = 20000 + Math.floor(Math.random() * 20000);
+let { proc } = await startServer(dataDir, port);
+try {
+  await new Promise((r) => setTimeout(r, 1000));
+  console.log(`objects ${OBJECTS}, clients ${CLIENTS}, value 512 B`);
+  console.log(`idle RSS (fresh)  ${(await rssMb(proc.pid!)).toFixed(0)} MB`);
+  const creds = await loadCreds(dataDir);
+  const sessions = Array.from({ length: CLIENTS }, () => http2.connect(creds.url, { ca: creds.ca, cert: creds.cert, key: creds.key }));
+  await request(sessions[0]!, "POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bench" } }));
+  const payload = "x".repeat(512);
+  const base = "/api/v1/namespaces/bench/configmaps";
+
+  // Watch delivery: a watcher records when each patch's event arrives; the patch carries its send time.
+  const watchLat: number[] = [];
+  const watcher = http2.connect(creds.url, { ca: creds.ca, cert: creds.cert, key: creds.key });
+  const sentAt = new Map<string, number>();
+  const w = watcher.request({ ":path": `${base}?watch=true&resourceVersion=0` });
+  let buf = "";
+  w.setEncoding("utf8");
+  w.on("data", (d: string) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      const ev = JSON.parse(line);
+      const mark = ev.object?.metadata?.annotations?.mark;
+      const t = mark && sentAt.get(mark);
+      if (t) { watchLat.push(performance.now() - t); sentAt.delete(mark); }
+    }
+  });
+
+  await phase("create", sessions, async (s, i) => {
+    const r = await request(s, "POST", base, JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `cm-${i}` }, data: { payload } }));
+    if (r.status !== 201) throw new Error(`create ${r.status} ${r.body}`);
+  });
+  await phase("get", sessions, async (s, i) => {
+    const r = await request(s, "GET", `${base}/cm-${i}`);
+    if (r.status !== 200) throw new Error(`get ${r.status}`);
+  });
+  await phase("merge-patch", sessions, async (s, i) => {
+    const mark = `m${i}`;
+    sentAt.set(mark, performance.now());
+    const r = await request(s, "PATCH", `${base}/cm-${i}`, JSON.stringify({ metadata: { annotations: { mark } } }), "application/merge-patch+json");
+    if (r.status !== 200) throw new Error(`patch ${r.status} ${r.body}`);
+  });
+  const listTimes: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    const r = await request(sessions[0]!, "GET", base);
+    listTimes.push(performance.now() - t);
+    if (JSON.parse(r.body).items.length !== OBJECTS) throw new Error("list size");
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  console.log(`LIST ${OBJECTS}        median ${pct(listTimes, 50).toFixed(1)} ms   max ${Math.max(...listTimes).toFixed(1)} ms`);
+  console.log(`watch delivery    p50 ${pct(watchLat, 50).toFixed(1)} ms   p99 ${pct(watchLat, 99).toFixed(1)} ms   (${watchLat.length}/${OBJECTS} events)`);
+  w.close();
+  watcher.close();
+  for (const s of sessions) s.close();
+  await new Promise((r) => setTimeout(r, 2000));
+  console.log(`idle RSS (after load)  ${(await rssMb(proc.pid!)).toFixed(0)} MB`);
+  proc.kill("SIGTERM");
+  await new Promise((r) => proc.once("exit", r));
+  const restarted = await startServer(dataDir, port);
+  proc = restarted.proc;
+  console.log(`ready on existing data dir  ${restarted.readyMs.toFixed(0)} ms (process start to /readyz 200)`);
+} finally {
+  proc.kill("SIGKILL");
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,39 @@
+// Objects every cluster has from its first start: the system namespaces and the `kubernetes` Service with
+// the API server's endpoints. Idempotent: a restart finds them and changes nothing.
+import type { KubeObject } from "../api/scheme.ts";
+import { StatusError } from "../api/errors.ts";
+import type { Registry } from "./registry/registry.ts";
+import type { WriteOptions } from "./registry/store.ts";
+import { IMMORTAL_NAMESPACES } from "./admission/namespace-lifecycle.ts";
+
+const SYSTEM: WriteOptions = { dryRun: false, fieldManager: "berth-apiserver", user: { username: "system:apiserver", groups: ["system:masters"] } };
+
+async function ensure(registry: Registry, group: string, kind: string, obj: KubeObject): Promise<void> {
+  const store = registry.storeOf(group, kind);
+  const { name, namespace } = obj.metadata!;
+  try {
+    await store.get(namespace, name!);
+    return;
+  } catch (err) {
+    if (!(err instanceof StatusError && err.reason === "NotFound")) throw err;
+  }
+  await store.create(namespace, obj, SYSTEM);
+}
+
+export async function bootstrapCluster(registry: Registry, opts: { apiServiceIp: string; advertiseAddress: string; port: number }): Promise<void> {
+  for (const name of IMMORTAL_NAMESPACES) {
+    await ensure(registry, "", "Namespace", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  }
+  await ensure(registry, "", "Service", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+    spec: { clusterIP: opts.apiServiceIp, ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: opts.port }], sessionAffinity: "None", type: "ClusterIP" },
+  });
+  await ensure(registry, "", "Endpoints", {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+    subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: "https", port: opts.port, protocol: "TCP" }] }],
+  });
+}

@@ -1,0 +1,48 @@
+// The review kinds (create-only, never stored): SelfSubjectReview (kubectl auth whoami) and the access
+// reviews (kubectl auth can-i). Until RBAC lands every authenticated user may do everything, and the
+// access reviews say so.
+import type { IncomingMessage } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
+import { badRequest } from "../../api/errors.ts";
+import type { ResourceRequest } from "../request-info.ts";
+import type { UserInfo } from "../authn/user.ts";
+import { decodeObject, readBody } from "../http/body.ts";
+import { sendJson } from "../http/respond.ts";
+import type { Response } from "../http/respond.ts";
+
+const REVIEWS: Record<string, string> = {
+  "authentication.k8s.io/selfsubjectreviews": "SelfSubjectReview",
+  "authentication.k8s.io/tokenreviews": "TokenReview",
+  "authorization.k8s.io/selfsubjectaccessreviews": "SelfSubjectAccessReview",
+  "authorization.k8s.io/subjectaccessreviews": "SubjectAccessReview",
+  "authorization.k8s.io/localsubjectaccessreviews": "LocalSubjectAccessReview",
+  "authorization.k8s.io/selfsubjectrulesreviews": "SelfSubjectRulesReview",
+};
+
+/** Answers a review request; false if the request is not one. */
+export async function handleReview(info: ResourceRequest, req: IncomingMessage | Http2ServerRequest, res: Response, user: UserInfo | undefined): Promise<boolean> {
+  const kind = REVIEWS[`${info.group}/${info.resource}`];
+  if (!kind || info.name) return false;
+  const body = decodeObject(await readBody(req), req.headers["content-type"]) as { spec?: Record<string, unknown>; metadata?: object };
+  const apiVersion = `${info.group}/${info.version}`;
+  const base = { kind, apiVersion, metadata: { creationTimestamp: null, ...body.metadata }, spec: body.spec ?? {} };
+  switch (kind) {
+    case "SelfSubjectReview":
+      sendJson(res, 201, { ...base, status: { userInfo: user } });
+      return true;
+    case "TokenReview":
+      sendJson(res, 201, { ...base, status: { authenticated: false, error: "token review is not supported yet" } });
+      return true;
+    case "SelfSubjectRulesReview":
+      sendJson(res, 201, { ...base, status: { resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }], nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }], incomplete: false } });
+      return true;
+    default: {
+      const spec = body.spec ?? {};
+      if (!spec.resourceAttributes && !spec.nonResourceAttributes) {
+        throw badRequest(`${kind}.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`);
+      }
+      sendJson(res, 201, { ...base, status: { allowed: true, reason: "berth: every authenticated user is allowed until RBAC is enforced" } });
+      return true;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// Reads and decodes request bodies: a hard size cap (413 beyond it, as upstream's 3 MiB), JSON or YAML by
+// Content-Type, and a 400 with the decoder's reason for anything malformed.
+import { parse as parseYaml } from "yaml";
+import type { IncomingMessage } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
+import { badRequest, tooLarge, unsupportedMediaType } from "../../api/errors.ts";
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage | Http2ServerRequest, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+}
+
+/** Decodes an object body (create/update); YAML is accepted as upstream does for application/yaml. */
+export function decodeObject(body: Buffer, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  if (body.length === 0) throw badRequest("the body of the request was empty");
+  if (type === "application/json" || type === "*/*" || type === "") return parseJson(body);
+  if (type === "application/yaml" || type === "application/apply-patch+yaml") return parseYamlBody(body);
+  if (type === "application/vnd.kubernetes.protobuf") throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+}
+
+export function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch (err) {
+    throw badRequest(`the object provided is unrecognized: couldn't decode body: ${(err as Error).message}`);
+  }
+}
+
+export function parseYamlBody(body: Buffer): unknown {
+  try {
+    return parseYaml(body.toString("utf8"), { maxAliasCount: 100 });
+  } catch (err) {
+    throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,99 @@
+// Assembles the API server over a Storage: watch cache, registry with admission, discovery, OpenAPI,
+// authentication, bootstrap objects, then the HTTPS listener.
+import type { AddressInfo } from "node:net";
+import { resourceTypes } from "../api/resources.ts";
+import type { Storage } from "../storage/interface.ts";
+import { Ipv4Cidr } from "../util/cidr.ts";
+import { logger } from "../util/log.ts";
+import { createAuthenticator } from "./authn/authenticator.ts";
+import type { UserInfo } from "./authn/user.ts";
+import { WatchCache } from "./watchcache/watch-cache.ts";
+import { Registry } from "./registry/registry.ts";
+import { Lister } from "./registry/lister.ts";
+import { decodeStored } from "./registry/codec.ts";
+import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
+import { serviceIpAllocation } from "./admission/service-ips.ts";
+import { Discovery } from "./handlers/discovery.ts";
+import { OpenApi } from "./handlers/openapi.ts";
+import { subresourceHandlers } from "./handlers/subresources.ts";
+import { Metrics } from "./metrics.ts";
+import { ApiServer } from "./server.ts";
+import { bootstrapCluster } from "./bootstrap.ts";
+
+export interface ApiServerConfig {
+  storage: Storage;
+  bindAddress: string;
+  port: number;
+  tls: { cert: string; key: string; ca: string };
+  serviceAccountKeys: { privateKeyPem: string; publicKeyPem: string };
+  staticTokens: Map<string, UserInfo>;
+  serviceCidr: string;
+  /** The address other components and pods reach the API server at. */
+  advertiseAddress: string;
+  signal: AbortSignal;
+}
+
+export interface RunningApiServer {
+  address: AddressInfo;
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiServer> {
+  const log = logger("apiserver");
+  const cache = new WatchCache(cfg.storage);
+  await cache.start(cfg.signal);
+  const cidr = new Ipv4Cidr(cfg.serviceCidr);
+  const now = () => new Date();
+  let registry: Registry | undefined;
+  const getObject = async (group: string, kind: string, ns: string | undefined, name: string) => {
+    const store = registry!.storeOf(group, kind);
+    const kv = await cfg.storage.get(store.key(ns, name));
+    return kv ? decodeStored(kv.value, kv.modRevision) : undefined;
+  };
+  const admission = [
+    namespaceLifecycle((name) => getObject("", "Namespace", undefined, name)),
+    serviceIpAllocation(cidr, async () => {
+      const page = await cfg.storage.list({ prefix: "/registry/core/services/" });
+      return page.kvs.map((kv) => JSON.parse(kv.value));
+    }),
+  ];
+  registry = new Registry(resourceTypes, { storage: cfg.storage, admission, now });
+  const handlers = subresourceHandlers({ serviceAccountKeys: cfg.serviceAccountKeys, getObject });
+  const authenticator = createAuthenticator({
+    saPublicKeyPem: cfg.serviceAccountKeys.publicKeyPem,
+    staticTokens: cfg.staticTokens,
+    lookupServiceAccount: async (ns, name) => {
+      const sa = await getObject("", "ServiceAccount", ns, name);
+      return sa && !sa.metadata?.deletionTimestamp ? { uid: sa.metadata!.uid! } : undefined;
+    },
+    lookupBoundObject: async (kind, ns, name, uid) => {
+      const obj = await getObject("", kind, kind === "Node" ? undefined : ns, name);
+      return !!obj && obj.metadata?.uid === uid && !obj.metadata?.deletionTimestamp;
+    },
+  });
+  const server = new ApiServer({
+    bindAddress: cfg.bindAddress,
+    port: cfg.port,
+    tls: cfg.tls,
+    authenticator,
+    resources: { registry, lister: new Lister(cfg.storage, cache), cache, subresourceHandlers: handlers, signal: cfg.signal },
+    discovery: new Discovery(resourceTypes, new Set(handlers.keys())),
+    openapi: new OpenApi(resourceTypes),
+    metrics: new Metrics(),
+    readyChecks: { etcd: () => cache.healthy, "informer-sync": () => true },
+  });
+  await bootstrapCluster(registry, { apiServiceIp: cidr.at(1), advertiseAddress: cfg.advertiseAddress, port: cfg.port });
+  const dropConnections = server.trackConnections();
+  const address = await server.listen();
+  log.info({ address: `${address.address}:${address.port}` }, "API server listening");
+  return {
+    address,
+    registry,
+    async close() {
+      const closing = server.close();
+      dropConnections();
+      await closing;
+    },
+  };
+}

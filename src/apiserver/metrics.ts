@@ -1,0 +1,26 @@
+// Prometheus metrics of the API server (/metrics), with upstream's metric names where they exist.
+import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export class Metrics {
+  private readonly registry = new Registry();
+  private readonly requests: Histogram;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Histogram({
+      name: "apiserver_request_duration_seconds",
+      help: "Response latency distribution in seconds for each verb and resource.",
+      labelNames: ["verb", "resource"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+  }
+
+  observe(verb: string, resource: string, seconds: number): void {
+    this.requests.observe({ verb, resource }, seconds);
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,24 @@
+// Every served resource's store, looked up by group, version and plural.
+import type { ResourceType } from "../../api/scheme.ts";
+import { ResourceStore } from "./store.ts";
+import type { StoreDeps } from "./store.ts";
+
+export class Registry {
+  private readonly byPath = new Map<string, ResourceStore>();
+  readonly resources: readonly ResourceType[];
+
+  constructor(resources: readonly ResourceType[], deps: StoreDeps) {
+    this.resources = resources;
+    for (const rt of resources) this.byPath.set(`${rt.group}/${rt.version}/${rt.plural}`, new ResourceStore(rt, deps));
+  }
+
+  store(group: string, version: string, plural: string): ResourceStore | undefined {
+    return this.byPath.get(`${group}/${version}/${plural}`);
+  }
+
+  /** The store of a kind's preferred version (for internal callers). */
+  storeOf(group: string, kind: string): ResourceStore {
+    for (const s of this.byPath.values()) if (s.rt.group === group && s.rt.kind === kind) return s;
+    throw new Error(`no resource of kind ${group}/${kind}`);
+  }
+}

@@ -1,0 +1,282 @@
+// The generic REST store of one resource over the Storage interface: upstream's registry/generic Store.
+// Every write runs the same pipeline — metadata rules, defaulting, admission, validation, managedFields —
+// and lands with compare-and-swap on the object's revision, retrying internally only where the client did
+// not pin a resourceVersion.
+import { isDeepStrictEqual } from "node:util";
+import type { KubeObject, ResourceType } from "../../api/scheme.ts";
+import { apiVersionOf } from "../../api/scheme.ts";
+import { badRequest, conflict, invalid, notFound } from "../../api/errors.ts";
+import type { GroupResource } from "../../api/errors.ts";
+import type { KeyValue, Storage } from "../../storage/interface.ts";
+import { StorageError } from "../../storage/interface.ts";
+import type { UserInfo } from "../authn/user.ts";
+import { runAdmission } from "../admission/types.ts";
+import type { AdmissionPlugin } from "../admission/types.ts";
+import { decodeStored, encodeForStorage, objectKey } from "./codec.ts";
+import { generateNameFrom, prepareMetadataForCreate, prepareMetadataForUpdate, rfc3339 } from "./metadata.ts";
+import { toStatusError } from "./storage-errors.ts";
+import { validateForCreate, validateForUpdate } from "./validate.ts";
+import { trackManagedFields } from "./managed-fields.ts";
+
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldManager: string;
+  user: UserInfo | undefined;
+  subresource?: string;
+  /** The object's managedFields were already computed by server-side apply: keep them. */
+  applied?: boolean;
+  /** A system write with its own checks (pods/binding, namespaces/finalize): skips the kind's update validation. */
+  skipValidation?: boolean;
+}
+
+export interface DeleteOptions {
+  dryRun: boolean;
+  gracePeriodSeconds?: number;
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  preconditions?: { uid?: string; resourceVersion?: string };
+  user: UserInfo | undefined;
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** False when the object still exists, waiting for finalizers or a graceful termination. */
+  deleted: boolean;
+}
+
+export interface StoreDeps {
+  storage: Storage;
+  admission: readonly AdmissionPlugin[];
+  now: () => Date;
+}
+
+const MAX_RETRIES = 16;
+
+export class ResourceStore {
+  readonly rt: ResourceType;
+  readonly gr: GroupResource;
+  private readonly deps: StoreDeps;
+
+  constructor(rt: ResourceType, deps: StoreDeps) {
+    this.rt = rt;
+    this.gr = { group: rt.group, resource: rt.plural };
+    this.deps = deps;
+  }
+
+  key(namespace: string | undefined, name: string): string {
+    return objectKey(this.rt, namespace, name);
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<KubeObject> {
+    const kv = await this.read(namespace, name);
+    if (!kv) throw notFound(this.gr, name);
+    return decodeStored(kv.value, kv.modRevision);
+  }
+
+  async create(namespace: string | undefined, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const obj = structuredClone(input);
+    this.checkTypeMeta(obj);
+    const meta = (obj.metadata ??= {});
+    if (this.rt.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+      meta.namespace = namespace ?? meta.namespace;
+    } else {
+      delete meta.namespace;
+    }
+    if (!meta.name && meta.generateName) meta.name = generateNameFrom(meta.generateName);
+    const name = meta.name ?? "";
+    const now = this.deps.now();
+    prepareMetadataForCreate(obj, this.rt, now);
+    if (this.rt.status && this.rt.kind !== "Pod" && this.rt.kind !== "Namespace") delete obj.status;
+    this.rt.strategy.defaults?.(obj);
+    const attrs = { operation: "CREATE" as const, resource: this.rt, subresource: undefined, namespace, name, object: obj, old: undefined, user: opts.user, dryRun: opts.dryRun };
+    await runAdmission(this.deps.admission, "admit", attrs);
+    const errors = validateForCreate(this.rt, obj);
+    if (errors.length) throw invalid({ group: this.rt.group, kind: this.rt.kind }, name, errors);
+    await runAdmission(this.deps.admission, "validate", attrs);
+    if (!opts.applied) trackManagedFields(this.rt, undefined, obj, opts.fieldManager, undefined, now);
+    if (opts.dryRun) return obj;
+    try {
+      const kv = await this.deps.storage.create(this.key(namespace, name), encodeForStorage(obj));
+      return withVersion(obj, kv.modRevision);
+    } catch (err) {
+      throw toStatusError(err, this.gr, name);
+    }
+  }
+
+  /**
+   * Read-modify-write with compare-and-swap. `mutate` gets a private copy of the stored object and returns the
+   * desired object; it runs again on a lost race unless the desired object pins a resourceVersion.
+   */
+  async update(
+    namespace: string | undefined,
+    name: string,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    opts: WriteOptions,
+  ): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.read(namespace, name);
+      if (!kv) throw notFound(this.gr, name);
+      const cur = decodeStored(kv.value, kv.modRevision);
+      const desired = await mutate(structuredClone(cur));
+      const pinned = desired.metadata?.resourceVersion;
+      if (pinned !== undefined && pinned !== "" && pinned !== cur.metadata!.resourceVersion) throw conflict(this.gr, name);
+      const next = await this.prepareUpdate(namespace, name, desired, cur, opts);
+      if (isDeepStrictEqual(stripVersion(next), stripVersion(cur))) return cur;
+      if (next.metadata?.deletionTimestamp && !this.blocksDeletion(next) && !cur.metadata?.deletionGracePeriodSeconds) {
+        // The last finalizer of an object being deleted was removed: the object goes away now.
+        return (await this.remove(namespace, name, kv, opts.dryRun)).object;
+      }
+      if (opts.dryRun) return withVersion(next, kv.modRevision);
+      try {
+        const written = await this.deps.storage.update(this.key(namespace, name), encodeForStorage(next), kv.modRevision);
+        return withVersion(next, written.modRevision);
+      } catch (err) {
+        const retry = err instanceof StorageError && err.code === "Conflict" && !pinned && attempt < MAX_RETRIES;
+        if (!retry) throw toStatusError(err, this.gr, name);
+      }
+    }
+  }
+
+  private async prepareUpdate(namespace: string | undefined, name: string, desired: KubeObject, cur: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const next = opts.subresource === "status" ? { ...cur, status: desired.status } : desired;
+    this.checkTypeMeta(next);
+    next.apiVersion = apiVersionOf(this.rt);
+    next.kind = this.rt.kind;
+    const meta = (next.metadata ??= {});
+    if (meta.name !== undefined && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    meta.name = name;
+    if (this.rt.namespaced) meta.namespace = namespace;
+    if (opts.subresource === "status") {
+      next.metadata = { ...cur.metadata, managedFields: cur.metadata?.managedFields ?? [] };
+    } else if (this.rt.status) {
+      if (cur.status === undefined) delete next.status;
+      else next.status = cur.status;
+    }
+    prepareMetadataForUpdate(next, cur, this.rt);
+    // An unconditional update validates as if it named the current version (as upstream's guaranteed update).
+    next.metadata!.resourceVersion = cur.metadata!.resourceVersion;
+    this.rt.strategy.defaults?.(next);
+    const attrs = { operation: "UPDATE" as const, resource: this.rt, subresource: opts.subresource, namespace, name, object: next, old: cur, user: opts.user, dryRun: opts.dryRun };
+    await runAdmission(this.deps.admission, "admit", attrs);
+    const errors = opts.skipValidation ? [] : validateForUpdate(this.rt, next, cur);
+    if (errors.length) throw invalid({ group: this.rt.group, kind: this.rt.kind }, name, errors);
+    await runAdmission(this.deps.admission, "validate", attrs);
+    if (!opts.applied) trackManagedFields(this.rt, cur, next, opts.fieldManager, opts.subresource, this.deps.now());
+    return next;
+  }
+
+  async delete(namespace: string | undefined, name: string, opts: DeleteOptions): Promise<DeleteResult> {
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.read(namespace, name);
+      if (!kv) throw notFound(this.gr, name);
+      const cur = decodeStored(kv.value, kv.modRevision);
+      checkPreconditions(this.gr, name, cur, opts.preconditions);
+      await runAdmission(this.deps.admission, "validate", { operation: "DELETE", resource: this.rt, subresource: undefined, namespace, name, object: cur, old: cur, user: opts.user, dryRun: opts.dryRun });
+      const pending = this.pendingDeletion(cur, opts);
+      if (!pending) return this.remove(namespace, name, kv, opts.dryRun);
+      if (isDeepStrictEqual(pending, cur)) return { object: cur, deleted: false };
+      if (opts.dryRun) return { object: pending, deleted: false };
+      try {
+        const written = await this.deps.storage.update(this.key(namespace, name), encodeForStorage(pending), kv.modRevision);
+        return { object: withVersion(pending, written.modRevision), deleted: false };
+      } catch (err) {
+        if (!(err instanceof StorageError && err.code === "Conflict" && attempt < MAX_RETRIES)) throw toStatusError(err, this.gr, name);
+      }
+    }
+  }
+
+  /**
+   * The object as it should be stored while its deletion waits (finalizers, graceful pod termination, namespace
+   * content), or undefined when it can go at once.
+   */
+  private pendingDeletion(cur: KubeObject, opts: DeleteOptions): KubeObject | undefined {
+    const obj = structuredClone(cur);
+    const meta = obj.metadata!;
+    const finalizers = [...(meta.finalizers ?? [])];
+    const addFinalizer = (f: string) => { if (!finalizers.includes(f)) finalizers.push(f); };
+    if (opts.propagationPolicy === "Orphan") addFinalizer("orphan");
+    if (opts.propagationPolicy === "Foreground") addFinalizer("foregroundDeletion");
+    const grace = this.gracePeriod(cur, opts);
+    const namespaceContent = this.rt.kind === "Namespace" && ((cur.spec as { finalizers?: string[] })?.finalizers?.length ?? 0) > 0;
+    if (finalizers.length === 0 && grace === 0 && !namespaceContent) return undefined;
+    if (finalizers.length) meta.finalizers = finalizers;
+    const now = this.deps.now();
+    if (!meta.deletionTimestamp || (grace < (meta.deletionGracePeriodSeconds ?? Infinity))) {
+      meta.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
+      meta.deletionGracePeriodSeconds = grace;
+    }
+    if (this.rt.kind === "Namespace") obj.status = { ...(obj.status as object), phase: "Terminating" };
+    return obj;
+  }
+
+  /** Graceful deletion applies to pods on a node (the node agent finishes it); everything else is immediate. */
+  private gracePeriod(cur: KubeObject, opts: DeleteOptions): number {
+    if (this.rt.kind !== "Pod") return 0;
+    const spec = cur.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+    const phase = (cur.status as { phase?: string } | undefined)?.phase;
+    if (!spec?.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+    const grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, grace);
+  }
+
+  private async remove(namespace: string | undefined, name: string, kv: KeyValue, dryRun: boolean): Promise<DeleteResult> {
+    const cur = decodeStored(kv.value, kv.modRevision);
+    if (dryRun) return { object: cur, deleted: true };
+    try {
+      const { revision } = await this.deps.storage.delete(this.key(namespace, name), kv.modRevision);
+      return { object: withVersion(cur, revision), deleted: true };
+    } catch (err) {
+      throw toStatusError(err, this.gr, name);
+    }
+  }
+
+  /** Finalizers, or a namespace's spec.finalizers (its content is still being removed), hold a deletion. */
+  private blocksDeletion(obj: KubeObject): boolean {
+    if (hasFinalizers(obj)) return true;
+    return this.rt.kind === "Namespace" && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers?.length ?? 0) > 0;
+  }
+
+  private async read(namespace: string | undefined, name: string): Promise<KeyValue | undefined> {
+    try {
+      return await this.deps.storage.get(this.key(namespace, name));
+    } catch (err) {
+      throw toStatusError(err, this.gr, name);
+    }
+  }
+
+  private checkTypeMeta(obj: KubeObject): void {
+    const want = apiVersionOf(this.rt);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== this.rt.kind) {
+      throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${this.rt.kind})`);
+    }
+    obj.apiVersion = want;
+    obj.kind = this.rt.kind;
+  }
+}
+
+function withVersion(obj: KubeObject, revision: number): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+}
+
+function stripVersion(obj: KubeObject): KubeObject {
+  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
+  return { ...obj, metadata: meta };
+}
+
+const hasFinalizers = (obj: KubeObject): boolean => (obj.metadata?.finalizers?.length ?? 0) > 0;
+
+function checkPreconditions(gr: GroupResource, name: string, cur: KubeObject, pre: DeleteOptions["preconditions"]): void {
+  if (pre?.uid && pre.uid !== cur.metadata?.uid) {
+    throw conflict(gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata?.uid}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata?.resourceVersion) {
+    throw conflict(gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata?.resourceVersion}`);
+  }
+}

@@ -1,0 +1,191 @@
+// The API server: HTTPS with HTTP/2 and HTTP/1.1, client-certificate and bearer authentication, then
+// routing to discovery, OpenAPI, health, metrics, reviews and resource handlers.
+import http2 from "node:http2";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { AddressInfo } from "node:net";
+import { unauthorized, notFound, StatusError } from "../api/errors.ts";
+import { logger } from "../util/log.ts";
+import type { Authenticator } from "./authn/authenticator.ts";
+import type { UserInfo } from "./authn/user.ts";
+import { parseRequestInfo } from "./request-info.ts";
+import { sendError, sendJson, sendText } from "./http/respond.ts";
+import type { Response } from "./http/respond.ts";
+import { negotiate } from "./http/negotiate.ts";
+import type { Discovery } from "./handlers/discovery.ts";
+import { handleResource } from "./handlers/resources.ts";
+import type { ResourceContext } from "./handlers/resources.ts";
+import { handleReview } from "./handlers/reviews.ts";
+import type { Metrics } from "./metrics.ts";
+import type { OpenApi } from "./handlers/openapi.ts";
+import { versionInfo } from "./version.ts";
+
+export interface ApiServerOptions {
+  bindAddress: string;
+  port: number;
+  tls: { cert: string; key: string; ca: string };
+  authenticator: Authenticator;
+  resources: ResourceContext;
+  discovery: Discovery;
+  openapi: OpenApi;
+  metrics: Metrics;
+  /** Readiness checks by name (e.g. the datastore), for /readyz. */
+  readyChecks: Record<string, () => boolean>;
+}
+
+const PUBLIC_PATHS = new Set(["/version", "/healthz", "/livez", "/readyz"]);
+const log = logger("apiserver");
+
+type Request = IncomingMessage | Http2ServerRequest;
+
+export class ApiServer {
+  private readonly server: http2.Http2SecureServer;
+  private readonly opts: ApiServerOptions;
+  /** Client-certificate identities, once per TLS connection. */
+  private readonly certUsers = new WeakMap<object, UserInfo | null>();
+
+  constructor(opts: ApiServerOptions) {
+    this.opts = opts;
+    this.server = http2.createSecureServer({
+      cert: opts.tls.cert,
+      key: opts.tls.key,
+      ca: opts.tls.ca,
+      allowHTTP1: true,
+      requestCert: true,
+      rejectUnauthorized: false,
+      settings: { maxConcurrentStreams: 1000 },
+    });
+    this.server.on("request", (req: Request, res: Http2ServerResponse | ServerResponse) => {
+      void this.handle(req, res as unknown as Response);
+    });
+    // Idle connections of long-gone clients should not pin memory.
+    this.server.setTimeout(0);
+  }
+
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.opts.port, this.opts.bindAddress, () => resolve(this.server.address() as AddressInfo));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      // Watches are long-lived: close every session so close() does not wait for them.
+      (this.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+  }
+
+  /** Closes every open connection (HTTP/2 sessions included), used at shutdown after close(). */
+  trackConnections(): (() => void) {
+    const sockets = new Set<TLSSocket>();
+    this.server.on("secureConnection", (s: TLSSocket) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    return () => { for (const s of sockets) s.destroy(); };
+  }
+
+  private async handle(req: Request, res: Response): Promise<void> {
+    const start = process.hrtime.bigint();
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
+    let verb = req.method ?? "GET";
+    let resource = "";
+    try {
+      const user = await this.authenticate(req);
+      if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+      const info = parseRequestInfo(req.method ?? "GET", path, query);
+      if (info.kind === "resource") {
+        verb = info.verb;
+        resource = info.resource;
+        if (info.verb === "create" && await handleReview(info, req, res, user)) return;
+        await handleResource(this.opts.resources, info, req, res, query, user);
+      } else {
+        this.handleNonResource(path, req, res);
+      }
+    } catch (err) {
+      if (!(err instanceof StatusError)) log.error({ err: (err as Error)?.stack ?? String(err), path }, "request failed");
+      sendError(res, err);
+    } finally {
+      if (verb !== "watch") this.opts.metrics.observe(verb, resource, Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
+
+  private async authenticate(req: Request): Promise<UserInfo | undefined> {
+    const socket = ((req as Http2ServerRequest).stream?.session?.socket ?? req.socket) as TLSSocket;
+    let certUser = this.certUsers.get(socket);
+    if (certUser === undefined) {
+      certUser = null;
+      if (socket.authorized) {
+        const cert = socket.getPeerX509Certificate();
+        if (cert) certUser = (await this.opts.authenticator.authenticate({ peerCertificate: cert })) ?? null;
+      }
+      this.certUsers.set(socket, certUser);
+    }
+    const authorization = req.headers.authorization;
+    if (authorization) {
+      try {
+        return await this.opts.authenticator.authenticate({ authorization });
+      } catch (err) {
+        if (certUser) return certUser;
+        throw err;
+      }
+    }
+    return certUser ?? undefined;
+  }
+
+  private handleNonResource(path: string, req: Request, res: Response): void {
+    const d = this.opts.discovery;
+    switch (path) {
+      case "/version": return sendJson(res, 200, versionInfo());
+      case "/healthz":
+      case "/livez": return sendText(res, 200, "ok");
+      case "/readyz": return this.readyz(res);
+      case "/metrics": return void this.opts.metrics.render().then((text) => sendText(res, 200, text, "text/plain; version=0.0.4"));
+      case "/api":
+      case "/apis": {
+        const r = negotiate(req.headers.accept, { list: false, discovery: true });
+        if (r.as === "APIGroupDiscoveryList") {
+          const doc = path === "/api" ? d.aggregatedApi : d.aggregatedApis;
+          res.writeHead(200, { "content-type": `application/json;g=apidiscovery.k8s.io;v=${r.version};as=APIGroupDiscoveryList`, etag: doc.etag, vary: "Accept" });
+          res.end(r.version === "v2" ? doc.body : doc.body.replace(`"apidiscovery.k8s.io/v2"`, `"apidiscovery.k8s.io/v2beta1"`));
+          return;
+        }
+        return sendJson(res, 200, path === "/api" ? d.api.body : d.apis.body);
+      }
+    }
+    if (path.startsWith("/openapi/")) return this.opts.openapi.serve(path, req, res);
+    const parts = path.split("/").filter(Boolean);
+    if (parts[0] === "api" && parts.length === 2) {
+      const doc = d.resourceList("", parts[1]!);
+      if (doc) return sendJson(res, 200, doc.body);
+    }
+    if (parts[0] === "apis" && parts.length === 2) {
+      const doc = d.group(parts[1]!);
+      if (doc) return sendJson(res, 200, doc.body);
+    }
+    if (parts[0] === "apis" && parts.length === 3) {
+      const doc = d.resourceList(parts[1]!, parts[2]!);
+      if (doc) return sendJson(res, 200, doc.body);
+    }
+    throw notFoundPath(path);
+  }
+
+  private readyz(res: Response): void {
+    const failing = Object.entries(this.opts.readyChecks).filter(([, ok]) => !ok());
+    const lines = Object.keys(this.opts.readyChecks).map((n) => `[${failing.some(([f]) => f === n) ? "-" : "+"}]${n} ${failing.some(([f]) => f === n) ? "failed" : "ok"}`);
+    sendText(res, failing.length ? 500 : 200, failing.length ? `${lines.join("\n")}\nreadyz check failed\n` : "ok");
+  }
+}
+
+function notFoundPath(path: string): StatusError {
+  const err = notFound({ group: "", resource: "" }, path);
+  err.status.message = "the server could not find the requested resource";
+  err.status.details = { causes: [{ reason: "UnexpectedServerResponse", message: "404 page not found" }] };
+  return err;
+}

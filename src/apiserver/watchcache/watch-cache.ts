@@ -1,0 +1,251 @@
+// The API server's watch cache: one storage watch over the whole registry, fanned out to every client watch.
+// It keeps the current objects of every resource (decoded and serialized once, so LIST and GET from cache
+// cost no JSON work) and a bounded history of recent events per resource so watches can resume from a
+// resourceVersion. Revisions come from storage, so the cache's revision is the store's.
+import type { KeyValue, Storage, StorageError, WatchEvent } from "../../storage/interface.ts";
+import type { KubeObject } from "../../api/scheme.ts";
+import { logger } from "../../util/log.ts";
+import { decodeStored, resourcePrefixOf } from "../registry/codec.ts";
+
+export interface CachedObject {
+  key: string;
+  obj: KubeObject;
+  /** The object serialized with its resourceVersion, shared by every response that carries it. */
+  json: string;
+  rv: number;
+}
+
+export interface CacheEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  rv: number;
+  cur: CachedObject;
+  /** The object before this event (MODIFIED, DELETED), for selector transitions. */
+  prev: CachedObject | undefined;
+}
+
+export interface CacheWatcher {
+  /** Called with events in revision order; returns false to ask for the watcher to be dropped (slow client). */
+  deliver(events: CacheEvent[]): void;
+  /** The cache moved to this revision (for bookmarks). */
+  progress?(rv: number): void;
+}
+
+/** How much history each resource keeps for resuming watches. */
+const HISTORY_EVENTS = 10_000;
+
+class ResourceCache {
+  readonly items = new Map<string, CachedObject>();
+  private sortedKeys: string[] | undefined;
+  private readonly history: CacheEvent[] = [];
+  /** Every event with rv > historyStart is in `history`. */
+  historyStart: number;
+  readonly watchers = new Set<CacheWatcher>();
+
+  constructor(startRevision: number) {
+    this.historyStart = startRevision;
+  }
+
+  apply(ev: CacheEvent): void {
+    if (ev.type === "DELETED") {
+      if (this.items.delete(ev.cur.key)) this.sortedKeys = undefined;
+    } else {
+      if (!this.items.has(ev.cur.key)) this.sortedKeys = undefined;
+      this.items.set(ev.cur.key, ev.cur);
+    }
+    this.history.push(ev);
+    if (this.history.length > HISTORY_EVENTS) {
+      const dropped = this.history.splice(0, this.history.length - HISTORY_EVENTS);
+      this.historyStart = dropped[dropped.length - 1]!.rv;
+    }
+  }
+
+  sorted(): string[] {
+    this.sortedKeys ??= [...this.items.keys()].sort();
+    return this.sortedKeys;
+  }
+
+  /** Events after rv, or undefined if the history no longer reaches back that far. */
+  since(rv: number): CacheEvent[] | undefined {
+    if (rv < this.historyStart) return undefined;
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.history[mid]!.rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.history.slice(lo);
+  }
+}
+
+export class WatchCache {
+  private readonly storage: Storage;
+  private readonly resources = new Map<string, ResourceCache>();
+  private readonly log = logger("watchcache");
+  private readonly revisionWaiters: { rv: number; resolve: () => void }[] = [];
+  private startRevision = 0;
+  revision = 0;
+  private failed: StorageError | undefined;
+
+  constructor(storage: Storage) {
+    this.storage = storage;
+  }
+
+  /** Loads the current state of the registry, then follows the store's watch until `signal` aborts. */
+  async start(signal: AbortSignal): Promise<void> {
+    const kvs: KeyValue[] = [];
+    let after: string | undefined;
+    let revision: number | undefined;
+    for (;;) {
+      const page = await this.storage.list({ prefix: "/registry/", limit: 5000, ...(after ? { after } : {}), ...(revision ? { revision } : {}) });
+      revision = page.revision;
+      kvs.push(...page.kvs);
+      if (!page.more || page.kvs.length === 0) break;
+      after = page.kvs[page.kvs.length - 1]!.key;
+    }
+    this.startRevision = revision!;
+    this.revision = revision!;
+    for (const kv of kvs) {
+      const cached = this.decode(kv);
+      if (cached) this.resource(resourcePrefixOf(kv.key)).items.set(kv.key, cached);
+    }
+    await this.storage.watch({
+      prefix: "/registry/",
+      afterRevision: revision!,
+      signal,
+      onEvents: (events) => this.onEvents(events),
+      onProgress: (rv) => this.advance(rv),
+      onError: (err) => {
+        this.failed = err;
+        this.log.error({ err: err.message, code: err.code }, "storage watch ended; the cache is stale");
+      },
+    });
+  }
+
+  /** Waits until the cache has seen every write up to rv (consistent reads from cache). */
+  waitForRevision(rv: number, timeoutMs = 3000): Promise<void> {
+    if (this.revision >= rv) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`watch cache did not reach revision ${rv} within ${timeoutMs} ms`)), timeoutMs);
+      this.revisionWaiters.push({ rv, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+
+  get healthy(): boolean {
+    return this.failed === undefined;
+  }
+
+  /** Current objects of one resource (prefix "/registry/<group>/<plural>/"), sorted by key, optionally under a sub-prefix. */
+  list(resourcePrefix: string, keyPrefix = resourcePrefix): CachedObject[] {
+    const rc = this.resources.get(resourcePrefix);
+    if (!rc) return [];
+    const out: CachedObject[] = [];
+    for (const key of rc.sorted()) {
+      if (key.startsWith(keyPrefix)) out.push(rc.items.get(key)!);
+    }
+    return out;
+  }
+
+  get(key: string): CachedObject | undefined {
+    return this.resources.get(resourcePrefixOf(key))?.items.get(key);
+  }
+
+  /**
+   * Registers a watcher on one resource. Returns the events after `fromRv` to replay first, or undefined when
+   * fromRv is older than the history kept (the caller answers 410 Expired).
+   */
+  addWatcher(resourcePrefix: string, fromRv: number, w: CacheWatcher): CacheEvent[] | undefined {
+    const rc = this.resource(resourcePrefix);
+    const replay = rc.since(fromRv);
+    if (!replay) return undefined;
+    rc.watchers.add(w);
+    return replay;
+  }
+
+  removeWatcher(resourcePrefix: string, w: CacheWatcher): void {
+    this.resources.get(resourcePrefix)?.watchers.delete(w);
+  }
+
+  /** The oldest revision a watch on this resource may resume from. */
+  oldestRevision(resourcePrefix: string): number {
+    return this.resources.get(resourcePrefix)?.historyStart ?? this.startRevision;
+  }
+
+  private resource(prefix: string): ResourceCache {
+    let rc = this.resources.get(prefix);
+    if (!rc) {
+      rc = new ResourceCache(this.startRevision);
+      this.resources.set(prefix, rc);
+    }
+    return rc;
+  }
+
+  private decode(kv: KeyValue): CachedObject | undefined {
+    try {
+      const obj = decodeStored(kv.value, kv.modRevision);
+      return { key: kv.key, obj, json: JSON.stringify(obj), rv: kv.modRevision };
+    } catch (err) {
+      this.log.error({ key: kv.key, err: (err as Error).message }, "undecodable value in storage; skipped");
+      return undefined;
+    }
+  }
+
+  private onEvents(events: WatchEvent[]): void {
+    const touched = new Map<ResourceCache, CacheEvent[]>();
+    let last = this.revision;
+    for (const ev of events) {
+      const key = ev.type === "put" ? ev.kv.key : ev.key;
+      const rc = this.resource(resourcePrefixOf(key));
+      const prev = rc.items.get(key);
+      let cev: CacheEvent | undefined;
+      if (ev.type === "put") {
+        const cur = this.decode(ev.kv);
+        if (!cur) continue;
+        cev = { type: prev ? "MODIFIED" : "ADDED", rv: ev.kv.modRevision, cur, prev };
+        last = ev.kv.modRevision;
+      } else {
+        const base = prev ?? this.decode(ev.prev);
+        if (!base) continue;
+        // A deleted object is reported with the deletion's revision, as upstream does.
+        const obj = { ...base.obj, metadata: { ...base.obj.metadata, resourceVersion: String(ev.revision) } };
+        const cur: CachedObject = { key, obj, json: JSON.stringify(obj), rv: ev.revision };
+        cev = { type: "DELETED", rv: ev.revision, cur, prev: base };
+        last = ev.revision;
+      }
+      rc.apply(cev);
+      let list = touched.get(rc);
+      if (!list) touched.set(rc, (list = []));
+      list.push(cev);
+    }
+    this.revision = Math.max(this.revision, last);
+    for (const [rc, evs] of touched) {
+      for (const w of rc.watchers) {
+        try {
+          w.deliver(evs);
+        } catch (err) {
+          this.log.error({ err: (err as Error).message }, "watcher failed; dropping it");
+          rc.watchers.delete(w);
+        }
+      }
+    }
+    this.releaseWaiters();
+  }
+
+  private advance(rv: number): void {
+    if (rv <= this.revision) return;
+    this.revision = rv;
+    for (const rc of this.resources.values()) for (const w of rc.watchers) w.progress?.(rv);
+    this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
+    if (this.revisionWaiters.length === 0) return;
+    for (let i = this.revisionWaiters.length - 1; i >= 0; i--) {
+      const w = this.revisionWaiters[i]!;
+      if (w.rv <= this.revision) {
+        this.revisionWaiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+}

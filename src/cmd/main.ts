@@ -1,0 +1,30 @@
+// berth: the command line. Subcommands parse their flags into typed config and start components.
+import { runServerCommand } from "./server/command.ts";
+
+const USAGE = `Usage: berth <command> [flags]
+
+Commands:
+  server    Run a cluster: API server, datastore and (later) controllers, scheduler and node agent in one process
+  help      Show this help
+
+Run 'berth <command> --help' for a command's flags.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "server":
+      return runServerCommand(rest);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`berth: unknown command "${command}"\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

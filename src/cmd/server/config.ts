@@ -1,0 +1,76 @@
+// `berth server` flags, parsed into one typed config with every default in one place.
+import { parseArgs } from "node:util";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+export interface ServerConfig {
+  dataDir: string;
+  httpsPort: number;
+  bindAddress: string;
+  /** sqlite://PATH, or etcd endpoints http://host:port,... */
+  datastoreEndpoint: string;
+  token: string | undefined;
+  disableAgent: boolean;
+  nodeName: string | undefined;
+  serviceCidr: string;
+  clusterCidr: string;
+  clusterDns: string;
+}
+
+export const SERVER_FLAGS = `Flags:
+  --data-dir DIR              where state, certificates and the kubeconfig live (default ~/.berth)
+  --https-port PORT           API server port (default 6443)
+  --bind-address ADDR         address to listen on (default 0.0.0.0)
+  --datastore-endpoint URL    sqlite://PATH (default sqlite://<data-dir>/state.db) or http://host:port,... for etcd
+  --token TOKEN               shared secret for agents and further servers (default: generated, in <data-dir>/token)
+  --disable-agent             do not run a node agent in this process
+  --node-name NAME            this node's name (default: the host name)
+  --service-cidr CIDR         Service cluster IP range (default 10.43.0.0/16)
+  --cluster-cidr CIDR         pod IP range (default 10.42.0.0/16)
+  --cluster-dns IP            cluster DNS Service IP (default 10.43.0.10)
+`;
+
+export class UsageError extends Error {}
+
+export function parseServerFlags(argv: string[]): ServerConfig | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        "data-dir": { type: "string" },
+        "https-port": { type: "string" },
+        "bind-address": { type: "string" },
+        "datastore-endpoint": { type: "string" },
+        token: { type: "string" },
+        "disable-agent": { type: "boolean" },
+        "node-name": { type: "string" },
+        "service-cidr": { type: "string" },
+        "cluster-cidr": { type: "string" },
+        "cluster-dns": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return "help";
+  const dataDir = resolve(v["data-dir"] ?? join(homedir(), ".berth"));
+  const port = Number(v["https-port"] ?? 6443);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--https-port: invalid port ${v["https-port"]}`);
+  return {
+    dataDir,
+    httpsPort: port,
+    bindAddress: v["bind-address"] ?? "0.0.0.0",
+    datastoreEndpoint: v["datastore-endpoint"] ?? `sqlite://${join(dataDir, "state.db")}`,
+    token: v.token,
+    disableAgent: v["disable-agent"] ?? false,
+    nodeName: v["node-name"],
+    serviceCidr: v["service-cidr"] ?? "10.43.0.0/16",
+    clusterCidr: v["cluster-cidr"] ?? "10.42.0.0/16",
+    clusterDns: v["cluster-dns"] ?? "10.43.0.10",
+  };
+}

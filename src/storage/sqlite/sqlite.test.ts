@@ -1,0 +1,158 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { storageContract, watchInto } from "../contract.ts";
+import { StorageError } from "../interface.ts";
+import { SqliteStorage } from "./sqlite-storage.ts";
+import { prefixEnd } from "./prefix.ts";
+
+async function tempDir(): Promise<{ dir: string; [Symbol.asyncDispose](): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "berth-sqlite-"));
+  return { dir, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
+}
+
+storageContract("sqlite", async () => {
+  const tmp = await tempDir();
+  // Automatic compaction off: the contract compacts explicitly.
+  const storage = SqliteStorage.open(join(tmp.dir, "db"), { compactIntervalMs: 0 });
+  return {
+    storage,
+    cleanup: async () => {
+      await storage.close();
+      await tmp[Symbol.asyncDispose]();
+    },
+  };
+});
+
+const rowCount = (path: string): number => {
+  const db = new DatabaseSync(path);
+  try {
+    return db.prepare("SELECT count(*) AS n FROM log").get()!.n as number;
+  } finally {
+    db.close();
+  }
+};
+
+const waitUntil = async (cond: () => Promise<boolean>, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) assert.fail("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+test("prefixEnd bounds exactly the keys with the prefix", () => {
+  assert.equal(prefixEnd("/a/"), "/a0");
+  assert.equal(prefixEnd("a\u{10FFFF}"), "b");
+  assert.equal(prefixEnd("\uD7FF"), "\uE000");
+  assert.ok(prefixEnd("") instanceof Uint8Array);
+});
+
+test("reopening keeps data, the revision and the compact revision", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  let s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  const a = await s.create("/a", "1");
+  await s.create("/b", "2");
+  const d = await s.delete("/b");
+  // Compacting away the newest row (a tombstone) must not let the revision go back after a restart.
+  await s.compact(d.revision);
+  await s.close();
+  s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  assert.equal(await s.currentRevision(), d.revision);
+  assert.equal(await s.compactedRevision(), d.revision);
+  assert.deepEqual(await s.get("/a"), a);
+  const b = await s.create("/b", "3");
+  assert.equal(b.modRevision, d.revision + 1);
+  await s.close();
+  assert.equal(rowCount(path), 2);
+});
+
+test("one process owns the file; a closed store refuses calls and ends its watches", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  assert.throws(() => SqliteStorage.open(path), (e: unknown) => e instanceof StorageError && e.code === "Unavailable");
+  const w = await watchInto(s, "/", 0);
+  await s.close();
+  assert.equal(w.error()?.code, "Unavailable");
+  await assert.rejects(s.get("/x"), (e: unknown) => e instanceof StorageError && e.code === "Unavailable");
+  await s.close(); // idempotent
+});
+
+test("a replaying watcher overtaken by compaction ends with Compacted", async () => {
+  await using tmp = await tempDir();
+  const s = SqliteStorage.open(join(tmp.dir, "db"), { compactIntervalMs: 0 });
+  for (let i = 0; i < 50; i++) await s.create(`/k/${i}`, "v");
+  const w = await watchInto(s, "/", 10);
+  const done = s.compact(await s.currentRevision());
+  await assert.rejects(w.until(1000), (e: unknown) => e instanceof StorageError && e.code === "Compacted" && e.compactRevision === 50);
+  await done;
+  await s.close();
+});
+
+test("automatic compaction keeps the configured number of revisions and bounds the rows", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const s = SqliteStorage.open(path, { compactIntervalMs: 10, retainRevisions: 100, retainMs: 0 });
+  const kvs = await Promise.all(Array.from({ length: 10 }, (_, i) => s.create(`/k/${i}`, "v")));
+  for (let round = 0; round < 100; round++) {
+    for (let i = 0; i < 10; i++) kvs[i] = await s.update(`/k/${i}`, `v${round}`, kvs[i]!.modRevision);
+  }
+  const current = await s.currentRevision();
+  await waitUntil(async () => (await s.compactedRevision()) === current - 100);
+  // History within the window is intact.
+  const old = await s.list({ prefix: "/k/", revision: current - 100 });
+  assert.equal(old.kvs.length, 10);
+  await new Promise((r) => setTimeout(r, 50)); // let the drain finish
+  await s.close();
+  const rows = rowCount(path);
+  assert.ok(rows >= 100 && rows <= 110, `${rows} rows left of ${current}`);
+});
+
+test("automatic compaction keeps at least retainMs of history", async () => {
+  await using tmp = await tempDir();
+  const s = SqliteStorage.open(join(tmp.dir, "db"), { compactIntervalMs: 10, retainRevisions: 1, retainMs: 300 });
+  const started = Date.now();
+  let kv = await s.create("/k", "v");
+  for (let i = 0; i < 20; i++) kv = await s.update("/k", `v${i}`, kv.modRevision);
+  const written = await s.currentRevision();
+  await waitUntil(async () => (await s.compactedRevision()) >= written - 1);
+  assert.ok(Date.now() - started >= 300, "nothing written in the last retainMs was compacted");
+  await s.close();
+});
+
+test("every acknowledged write survives SIGKILL", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const child = spawn(process.execPath, [join(import.meta.dirname, "crash-writer.fixture.ts"), path], { stdio: ["ignore", "pipe", "inherit"] });
+  const acked = new Map<string, number>();
+  let buffered = "";
+  let lines = 0;
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    buffered += chunk;
+    const parts = buffered.split("\n");
+    buffered = parts.pop()!;
+    for (const line of parts) {
+      const [key, rev] = line.split(" ");
+      acked.set(key!, Number(rev));
+      if (++lines === 3000) child.kill("SIGKILL");
+    }
+  });
+  assert.equal(await exited, "SIGKILL");
+  assert.ok(lines >= 3000, `child acknowledged ${lines} writes`);
+  const s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  try {
+    const top = Math.max(...acked.values());
+    assert.ok((await s.currentRevision()) >= top);
+    for (const [key, rev] of acked) assert.equal((await s.get(key))?.modRevision, rev, key);
+  } finally {
+    await s.close();
+  }
+});

@@ -1,0 +1,109 @@
+// Starts a real `berth server` on a free port with a temporary data dir and drives it with the real kubectl.
+import { spawn, execFile } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, rm, access } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const BERTH = join(ROOT, "bin/berth");
+export const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class TestCluster {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly kubeconfig: string;
+  private proc: ChildProcess | undefined;
+  logs = "";
+
+  private constructor(dataDir: string, port: number) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.kubeconfig = join(dataDir, "kubeconfig.yaml");
+  }
+
+  static async start(extraArgs: string[] = []): Promise<TestCluster> {
+    const dir = await mkdtemp(join(tmpdir(), "berth-e2e-"));
+    const c = new TestCluster(dir, await freePort());
+    await c.launch(extraArgs);
+    return c;
+  }
+
+  /** Starts (or restarts) the server process on the same data dir and waits until it answers. */
+  async launch(extraArgs: string[] = []): Promise<number> {
+    const started = Date.now();
+    this.proc = spawn(BERTH, ["server", "--data-dir", this.dataDir, "--https-port", String(this.port), "--disable-agent", "--bind-address", "127.0.0.1", ...extraArgs], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, BERTH_LOG_LEVEL: process.env.BERTH_LOG_LEVEL ?? "warn" },
+    });
+    this.proc.stdout!.on("data", (d) => { this.logs += d; });
+    this.proc.stderr!.on("data", (d) => { this.logs += d; });
+    const exited = new Promise<never>((_, reject) => this.proc!.once("exit", (code) => reject(new Error(`berth server exited with ${code}:\n${this.logs}`))));
+    exited.catch(() => undefined); // only the race below cares; a later exit is seen by stop()
+    await Promise.race([this.waitReady(), exited]);
+    return Date.now() - started;
+  }
+
+  private async waitReady(): Promise<void> {
+    for (let i = 0; i < 300; i++) {
+      try {
+        await access(this.kubeconfig);
+        const r = await this.kubectl(["get", "--raw", "/readyz"]);
+        if (r.code === 0) return;
+      } catch { /* not yet */ }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`berth server did not become ready:\n${this.logs}`);
+  }
+
+  kubectl(args: string[], input?: string): Promise<KubectlResult> {
+    return new Promise((resolve) => {
+      const child = execFile(KUBECTL, ["--kubeconfig", this.kubeconfig, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+      if (input !== undefined) child.stdin!.end(input);
+      else child.stdin!.end();
+    });
+  }
+
+  /** kubectl that must succeed; returns stdout. */
+  async ok(args: string[], input?: string): Promise<string> {
+    const r = await this.kubectl(args, input);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
+    return r.stdout;
+  }
+
+  /** Stops the server: SIGTERM (clean) or SIGKILL (crash). */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return p?.exitCode ?? null;
+    p.removeAllListeners("exit");
+    const done = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
+    p.kill(signal);
+    return done;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop("SIGKILL");
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
