@@ -45,9 +45,8 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   await cache.start(cfg.signal);
   const cidr = new Ipv4Cidr(cfg.serviceCidr);
   const now = () => new Date();
-  let registry: Registry | undefined;
   const getObject = async (group: string, kind: string, ns: string | undefined, name: string) => {
-    const store = registry!.storeOf(group, kind);
+    const store = registry.storeOf(group, kind);
     const kv = await cfg.storage.get(store.key(ns, name));
     return kv ? decodeStored(kv.value, kv.modRevision) : undefined;
   };
@@ -58,7 +57,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
       return page.kvs.map((kv) => JSON.parse(kv.value));
     }),
   ];
-  registry = new Registry(resourceTypes, { storage: cfg.storage, admission, now });
+  const registry: Registry = new Registry(resourceTypes, { storage: cfg.storage, admission, now });
   const handlers = subresourceHandlers({ serviceAccountKeys: cfg.serviceAccountKeys, getObject });
   const authenticator = createAuthenticator({
     saPublicKeyPem: cfg.serviceAccountKeys.publicKeyPem,

@@ -227,7 +227,8 @@ export function hpaV1ToV2(hpa: v1.HorizontalPodAutoscaler): v2.HorizontalPodAuto
       status: compact({
         observedGeneration: status?.observedGeneration,
         lastScaleTime: status?.lastScaleTime,
-        currentReplicas: status?.currentReplicas,
+        // v2 omits a zero currentReplicas (omitempty) where v1 always writes it.
+        currentReplicas: status?.currentReplicas || undefined,
         desiredReplicas: status?.desiredReplicas ?? 0,
         currentMetrics,
         conditions: Array.isArray(conditions) ? conditions as v2.HorizontalPodAutoscalerCondition[] : undefined,

@@ -77,6 +77,9 @@ test("StatefulSet: valid after defaulting; bad policies are reported as upstream
     `StatefulSet.apps "db" is invalid: [spec.podManagementPolicy: Invalid value: "Sometimes": must be 'OrderedReady' or 'Parallel', spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: "Keep": supported values: "Retain", "Delete"]`);
   const partition = statefulSet({ updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: -1 } } });
   assert.equal(validateStatefulSet(partition, {})[0].field, "spec.updateStrategy.rollingUpdate.partition");
+  const onDelete = statefulSet({ updateStrategy: { type: "OnDelete", rollingUpdate: { partition: 2 } } });
+  assert.equal(invalid({ group: "apps", kind: "StatefulSet" }, "db", validateStatefulSet(onDelete, {})).message,
+    `StatefulSet.apps "db" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:2, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'`);
 });
 
 test("StatefulSet: only the allowed spec fields may change", () => {

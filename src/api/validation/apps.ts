@@ -17,7 +17,7 @@ const ALWAYS = { allowedRestartPolicies: ["Always"] };
 /** ValidatePodTemplateSpecForReplicaSet: the template of a Deployment or ReplicaSet. */
 function validateReplicaSetTemplate(template: PodTemplateSpec | undefined, sel: LabelSelector | undefined, path: string): FieldError[] {
   const m = selectorMatcher(sel);
-  if (!m) return [invalid(path.replace(/template$/, "selector"), goLabelSelector(sel), "invalid label selector")];
+  if (!m) return [invalid("spec.selector", goLabelSelector(sel), "invalid label selector")];
   if (!template) return [required(path)];
   const errs: FieldError[] = [];
   if (!m.empty) errs.push(...selectorMismatch(m, template.metadata?.labels, `${path}.metadata.labels`));
@@ -83,6 +83,9 @@ export function validateReplicaSet(rs: ReplicaSet, ctx: ValidationContext): Fiel
   return errs;
 }
 
+const goStsRollingUpdate = (ru: { partition?: number; maxUnavailable?: number | string }): GoLiteral =>
+  new GoLiteral(`apps.RollingUpdateStatefulSetStrategy{Partition:${ru.partition ?? 0}, MaxUnavailable:(*intstr.IntOrString)(${ru.maxUnavailable == null ? "nil" : "0xc000000000"})}`);
+
 function validateStatefulSetSpec(spec: Partial<StatefulSetSpec>): FieldError[] {
   const errs: FieldError[] = [];
   const pmp = spec.podManagementPolicy ?? "";
@@ -95,7 +98,7 @@ function validateStatefulSetSpec(spec: Partial<StatefulSetSpec>): FieldError[] {
       errs.push(required("spec.updateStrategy"));
       break;
     case "OnDelete":
-      if (ru) errs.push(invalid("spec.updateStrategy.rollingUpdate", JSON.stringify(ru), "only allowed for updateStrategy 'RollingUpdate'"));
+      if (ru) errs.push(invalid("spec.updateStrategy.rollingUpdate", goStsRollingUpdate(ru), "only allowed for updateStrategy 'RollingUpdate'"));
       break;
     case "RollingUpdate":
       if (ru) {
@@ -109,7 +112,7 @@ function validateStatefulSetSpec(spec: Partial<StatefulSetSpec>): FieldError[] {
       }
       break;
     default:
-      errs.push(invalid("spec.updateStrategy", JSON.stringify(us), "must be 'RollingUpdate' or 'OnDelete'"));
+      errs.push(invalid("spec.updateStrategy", new GoLiteral(`apps.StatefulSetUpdateStrategy{Type:${JSON.stringify(us.type)}, RollingUpdate:${ru ? `(*apps.RollingUpdateStatefulSetStrategy)(0xc000000000)` : "(*apps.RollingUpdateStatefulSetStrategy)(nil)"}}`), "must be 'RollingUpdate' or 'OnDelete'"));
   }
   const retention = spec.persistentVolumeClaimRetentionPolicy;
   if (retention) {

@@ -45,7 +45,7 @@ function kubectlScale(obj: any, replicas: number): any {
 test("the first apply creates the object and records the applier's fields", () => {
   const res = serverSideApply({ live: undefined, applied: deployment({ replicas: 3 }), manager: "kubectl", force: false, apiVersion: "apps/v1", time: T0, schema: deploymentSchema });
   assert.equal(res.created, true);
-  assert.equal(res.object.spec.replicas, 3);
+  assert.equal((res.object as any).spec.replicas, 3);
   assert.deepEqual(entries(res.object), [{
     manager: "kubectl", operation: "Apply", apiVersion: "apps/v1", time: T0, fieldsType: "FieldsV1",
     fieldsV1: {
@@ -119,6 +119,26 @@ test("a field the applier stops applying is removed unless someone else owns it"
   const v2 = apply(other, deployment({ labels: { app: "web" } }));
   assert.deepEqual(v2.metadata.labels, { app: "web", env: "prod" });
   assert.deepEqual((entry(v2, "kubectl")!.fieldsV1 as any)["f:metadata"], { "f:labels": { "f:app": {} } });
+});
+
+test("dropping a struct field keeps the struct another manager still has fields in", () => {
+  const applied = deployment();
+  applied.spec.strategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1 } };
+  const v1 = apply(undefined, applied);
+  const tuned = apply(v1, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { strategy: { rollingUpdate: { maxUnavailable: 2 } } } }, "tuner");
+  const v2 = apply(tuned, deployment());
+  assert.deepEqual(v2.spec.strategy, { rollingUpdate: { maxUnavailable: 2 } });
+  const v3 = apply(v2, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } }, "tuner");
+  assert.equal(v3.spec.strategy, undefined, "nobody owns anything under strategy any more");
+});
+
+test("set items merge by value and are pruned per value", () => {
+  const withFinalizers = (...f: string[]) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", finalizers: f } });
+  const a = apply(undefined, withFinalizers("x/a", "shared"), "a");
+  const b = apply(a, withFinalizers("shared", "x/b"), "b");
+  assert.deepEqual(b.metadata.finalizers, ["x/a", "shared", "x/b"]);
+  const dropped = apply(b, withFinalizers(), "a");
+  assert.deepEqual(dropped.metadata.finalizers, ["shared", "x/b"]);
 });
 
 test("two appliers each own one container of a list-map; dropping one removes only that one", () => {

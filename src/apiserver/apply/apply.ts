@@ -4,7 +4,7 @@ import { compare } from "./compare.ts";
 import { conflictError } from "./conflict.ts";
 import type { FieldSet } from "./fieldset.ts";
 import { fieldSetAndErrors } from "./fieldset-of.ts";
-import { type Managed, UNOWNABLE, capUpdateEntries, decodeManaged, encodeManaged, identifier, pathsToSet } from "./managed.ts";
+import { type Managed, type ManagedEntry, UNOWNABLE, capUpdateEntries, decodeManaged, encodeManaged, identifier, pathsToSet } from "./managed.ts";
 import { merge } from "./merge.ts";
 import { excluding, ownedByAnyone, transferOwnership } from "./ownership.ts";
 import { prune } from "./prune.ts";
@@ -89,8 +89,8 @@ function sameOwnership(a: Map<string, { apiVersion: string; set: FieldSet }>, b:
  */
 export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResult {
   const applied = checkConfiguration(o.applied, o.apiVersion);
-  const r = resolverFor(o.schema);
-  const { set: appliedSet, errors } = fieldSetAndErrors(applied, o.schema);
+  const r = resolverFor(o.schema).begin();
+  const { set: appliedSet, errors } = fieldSetAndErrors(r, applied);
   if (errors.length) {
     const detail = errors.length === 1 ? errors[0] : ["errors:", ...errors.map((e) => `  ${e}`)].join("\n");
     throw badRequest(`failed to create typed patch object (${describeObject(applied)}): ${detail}`);
@@ -110,23 +110,30 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   const key = { manager: o.manager, operation: "Apply" as const, apiVersion: o.apiVersion, subresource: o.subresource ?? "" };
   const id = identifier(key);
   const previous = managed.get(id);
-  managed.set(id, { ...key, time: previous?.time, set: appliedSet.recursiveDifference(reset) });
+  // Metadata nobody may own is dropped up front; no manager holds it, so conflicts and pruning are unaffected.
+  let set = appliedSet.recursiveDifference(reset).difference(UNOWNABLE);
+  if (previous?.set.equals(set)) set = previous.set;
+  const mine: ManagedEntry = { ...previous, ...key, time: previous?.time, set };
+  managed.set(id, mine);
 
-  const merged = cloneJson(merge(r, live ?? {}, applied)) as JsonObject;
-  if (previous && !previous.set.isEmpty) prune(r, merged, previous.set, ownedByAnyone(managed)!);
+  // The merge shares unchanged subtrees with `live`, which keeps the diff below cheap; pruning edits in
+  // place, so it gets its own copy.
+  let merged = merge(r, live ?? {}, applied) as JsonObject;
+  let copied = false;
+  if (previous && !previous.set.isSubsetOf(set)) {
+    merged = cloneJson(merged);
+    copied = true;
+    prune(r, merged, previous.set, ownedByAnyone(managed)!);
+  }
 
   const c = excluding(compare(r, live, merged), reset);
   const conflicts = transferOwnership(managed, id, c, o.force);
   if (conflicts.length) throw conflictError(conflicts);
-  const mine = managed.get(id);
-  if (mine) {
-    mine.set = mine.set.difference(UNOWNABLE);
-    if (mine.set.isEmpty) managed.delete(id);
-    // A no-op apply keeps every timestamp, so it does not make a new resourceVersion.
-    else if (!deepEqual(live, merged) || !sameOwnership(stored, managed)) mine.time = o.time;
-  }
+  // A no-op apply keeps every timestamp, so it does not make a new resourceVersion.
+  if (managed.has(id) && (!deepEqual(live, merged) || !sameOwnership(stored, managed))) mine.time = o.time;
   capUpdateEntries(managed);
 
+  if (!copied) merged = cloneJson(merged);
   const meta = merged.metadata as JsonObject;
   const list = encodeManaged(managed);
   if (list.length) meta.managedFields = list;

@@ -9,7 +9,7 @@
 // in Update entries exactly as a real apiserver writes them. (Pointer structs cannot be told apart from
 // value structs in OpenAPI, so e.g. `f:rollingUpdate` lacks the "." upstream gives it.)
 import { FieldSet } from "./fieldset.ts";
-import { type Resolver, type Shape, childSchema, elementKeys, isGranularObject, isNamedField } from "./schema.ts";
+import { type Resolver, type Shape, childSchema, isGranularObject, isNamedField } from "./schema.ts";
 import type { SchemaObject } from "../../api/openapi/types.ts";
 import { deepEqual, isEmptyObject, isObject } from "./values.ts";
 
@@ -38,6 +38,7 @@ function ghostOf(parent: Shape, key: string, child: Shape): Ghost {
 }
 
 function both(r: Resolver, out: Comparison, a: unknown, b: unknown, s: SchemaObject | undefined, path: string[]): void {
+  if (a === b) return;
   const shape = r.shape(s);
   if (isObject(a) && isObject(b) && isGranularObject(shape)) {
     for (const key in a) {
@@ -60,8 +61,8 @@ function both(r: Resolver, out: Comparison, a: unknown, b: unknown, s: SchemaObj
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && (shape.kind === "listMap" || shape.kind === "listSet") && (a.length || b.length)) {
-    const ka = elementKeys(shape, a, path);
-    const kb = elementKeys(shape, b, path);
+    const ka = r.keys(shape, a, path);
+    const kb = r.keys(shape, b, path);
     if (Array.isArray(ka) && Array.isArray(kb)) {
       const elem = shape.kind === "listMap" ? shape.elem : undefined;
       const before = new Map<string, unknown>();
@@ -111,7 +112,7 @@ function added(r: Resolver, out: Comparison, v: unknown, s: SchemaObject | undef
     return;
   }
   if (Array.isArray(v) && v.length && (shape.kind === "listMap" || shape.kind === "listSet")) {
-    const keys = elementKeys(shape, v, path);
+    const keys = r.keys(shape, v, path);
     if (Array.isArray(keys)) {
       if (ghost === "absent") out.added.insert(path);
       const elem = shape.kind === "listMap" ? shape.elem : undefined;
@@ -141,7 +142,7 @@ function removed(r: Resolver, out: Comparison, v: unknown, s: SchemaObject | und
       path.pop();
     }
   } else if (Array.isArray(v) && (shape.kind === "listMap" || shape.kind === "listSet")) {
-    const keys = elementKeys(shape, v, path);
+    const keys = r.keys(shape, v, path);
     if (!Array.isArray(keys)) return;
     const elem = shape.kind === "listMap" ? shape.elem : undefined;
     for (let i = 0; i < v.length; i++) {

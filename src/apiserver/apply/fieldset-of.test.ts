@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fieldSetAndErrors, fieldSetOf } from "./fieldset-of.ts";
 import { toFieldsV1 } from "./fieldset.ts";
+import { resolverFor } from "./schema.ts";
 import { deployment, deploymentSchema } from "./testdata.ts";
 
 const encoded = (obj: unknown) => JSON.stringify(toFieldsV1(fieldSetOf(obj, deploymentSchema)));
@@ -52,13 +53,13 @@ test("fields the schema does not know are deduced: objects granular, lists atomi
 
 test("missing or duplicate keys are reported like upstream and the list is recorded whole", () => {
   const obj = { spec: { template: { spec: { containers: [{ name: "a" }, { image: "x" }] } } } };
-  const { set, errors } = fieldSetAndErrors(obj, deploymentSchema);
+  const { set, errors } = fieldSetAndErrors(resolverFor(deploymentSchema).begin(), obj);
   assert.deepEqual(errors, [
     `.spec.template.spec.containers: element 1: associative list with keys has an element that omits key field "name" (and doesn't have default value)`,
   ]);
   assert.ok(set.has(["f:spec", "f:template", "f:spec", "f:containers"]));
   const dup = { spec: { template: { spec: { containers: [{ name: "a", env: [{ name: "X" }, { name: "X" }] }] } } } };
-  assert.deepEqual(fieldSetAndErrors(dup, deploymentSchema).errors, [
+  assert.deepEqual(fieldSetAndErrors(resolverFor(deploymentSchema).begin(), dup).errors, [
     `.spec.template.spec.containers[name="a"].env: duplicate entries for key [name="X"]`,
   ]);
 });

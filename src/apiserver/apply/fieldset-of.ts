@@ -2,12 +2,12 @@
 // map entries are recorded; a struct's named field is recorded by itself only when it is null or an empty
 // object (otherwise its children say it all).
 import { FieldSet } from "./fieldset.ts";
-import { type ApplySchema, type Resolver, childSchema, elementKeys, isGranularObject, isNamedField, resolverFor } from "./schema.ts";
+import { type ApplySchema, type Resolver, childSchema, isGranularObject, isNamedField, resolverFor } from "./schema.ts";
 import type { SchemaObject } from "../../api/openapi/types.ts";
 import { isEmptyObject, isObject } from "./values.ts";
 
 export function fieldSetOf(obj: unknown, schema: ApplySchema): FieldSet {
-  const r = resolverFor(schema);
+  const r = resolverFor(schema).begin();
   const set = new FieldSet();
   collect(r, obj, r.rootSchema, set, [], undefined);
   return set;
@@ -17,8 +17,7 @@ export function fieldSetOf(obj: unknown, schema: ApplySchema): FieldSet {
  * Like fieldSetOf, but also reports what upstream refuses in an applied configuration (list items without
  * their key, duplicate keys); such lists are recorded whole.
  */
-export function fieldSetAndErrors(obj: unknown, schema: ApplySchema): { set: FieldSet; errors: string[] } {
-  const r = resolverFor(schema);
+export function fieldSetAndErrors(r: Resolver, obj: unknown): { set: FieldSet; errors: string[] } {
   const set = new FieldSet();
   const errors: string[] = [];
   collect(r, obj, r.rootSchema, set, [], errors);
@@ -42,7 +41,7 @@ function collect(r: Resolver, value: unknown, s: SchemaObject | undefined, node:
     return;
   }
   if (Array.isArray(value) && (shape.kind === "listMap" || shape.kind === "listSet")) {
-    const keys = elementKeys(shape, value, path);
+    const keys = r.keys(shape, value, path);
     if (!Array.isArray(keys)) {
       errors?.push(keys.message);
       node.member = true;

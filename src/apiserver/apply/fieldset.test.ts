@@ -43,7 +43,8 @@ test("difference is exact per path while recursiveDifference drops whole subtree
   assert.deepEqual(a.recursiveDifference(b).paths(), []);
   assert.deepEqual(a.intersection(b).paths(), [["f:spec"]]);
   assert.ok(a.union(b).has(["f:status"]));
-  assert.ok(a.clone().equals(a) && !a.equals(b));
+  assert.ok(a.union(FieldSet.of()).equals(a) && !a.equals(b));
+  assert.ok(b.isSubsetOf(a.union(b)) && !a.isSubsetOf(b));
 });
 
 test("paths iterate a node's leaves before its subtrees, as upstream lists conflicts", () => {

@@ -1,6 +1,9 @@
 // A set of field paths, stored as a trie keyed by encoded path elements exactly as they appear in FieldsV1:
 // "f:<field>", "k:<json of key fields>", "v:<json value>", "i:<index>". Keys are kept canonical (key fields
 // sorted by name, compact JSON) so that two spellings of one element are one key.
+//
+// Sets are built with insert() and then treated as immutable: the set operations return new sets that share
+// unchanged subtrees with their inputs.
 
 export class FieldSet {
   /** Whether the path that leads to this node is itself in the set ("." in FieldsV1). */
@@ -31,31 +34,25 @@ export class FieldSet {
     return path.length === 0 ? this.member : node?.member === true;
   }
 
-  clone(): FieldSet {
-    const out = new FieldSet();
-    out.member = this.member;
-    for (const [pe, c] of this.children) out.children.set(pe, c.clone());
-    return out;
-  }
-
   union(other: FieldSet): FieldSet {
     const out = new FieldSet();
     out.member = this.member || other.member;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
-      out.children.set(pe, o ? c.union(o) : c.clone());
+      out.children.set(pe, o ? c.union(o) : c);
     }
-    for (const [pe, o] of other.children) if (!this.children.has(pe)) out.children.set(pe, o.clone());
+    for (const [pe, o] of other.children) if (!this.children.has(pe)) out.children.set(pe, o);
     return out;
   }
 
   /** Paths of this set that are not paths of `other` (exact paths: a parent in `other` keeps its children here). */
   difference(other: FieldSet): FieldSet {
+    if (other.isEmpty) return this;
     const out = new FieldSet();
     out.member = this.member && !other.member;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
-      const d = o ? c.difference(o) : c.clone();
+      const d = o ? c.difference(o) : c;
       if (!d.isEmpty) out.children.set(pe, d);
     }
     return out;
@@ -64,8 +61,10 @@ export class FieldSet {
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();
     out.member = this.member && other.member;
-    for (const [pe, c] of this.children) {
-      const o = other.children.get(pe);
+    // Walk the smaller side: a write's few changed fields against a manager's many.
+    const [small, big] = this.children.size <= other.children.size ? [this, other] : [other, this];
+    for (const [pe, c] of small.children) {
+      const o = big.children.get(pe);
       if (!o) continue;
       const i = c.intersection(o);
       if (!i.isEmpty) out.children.set(pe, i);
@@ -75,18 +74,20 @@ export class FieldSet {
 
   /** Removes every path of `other` together with everything below it. */
   recursiveDifference(other: FieldSet): FieldSet {
+    if (other.isEmpty) return this;
     const out = new FieldSet();
     out.member = this.member;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
       if (o?.member) continue;
-      const d = o ? c.recursiveDifference(o) : c.clone();
+      const d = o ? c.recursiveDifference(o) : c;
       if (!d.isEmpty) out.children.set(pe, d);
     }
     return out;
   }
 
   equals(other: FieldSet): boolean {
+    if (this === other) return true;
     if (this.member !== other.member || this.children.size !== other.children.size) return false;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
@@ -112,6 +113,7 @@ export class FieldSet {
 
   /** Whether every path of this set is also a path of `other`. */
   isSubsetOf(other: FieldSet): boolean {
+    if (this === other) return true;
     if (this.member && !other.member) return false;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
@@ -292,16 +294,16 @@ export const toFieldsV1 = (set: FieldSet): FieldsV1 => encodeNode(set);
 
 function decodeInto(node: FieldSet, json: unknown): void {
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Error("fields must be a JSON object");
-  for (const [k, v] of Object.entries(json)) {
+  for (const k in json) {
     if (k === ".") {
       node.member = true;
       continue;
     }
     const child = new FieldSet();
-    decodeInto(child, v);
+    decodeInto(child, (json as Record<string, unknown>)[k]);
     // An element mapped to {} is itself in the set.
     if (child.children.size === 0) child.member = true;
-    const pe = canonicalElement(k);
+    const pe = k.startsWith("f:") ? k : canonicalElement(k);
     const prior = node.children.get(pe);
     node.children.set(pe, prior ? prior.union(child) : child);
   }

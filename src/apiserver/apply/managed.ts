@@ -1,8 +1,8 @@
 // metadata.managedFields in memory: one entry per manager identifier, decoded from and encoded to the wire
 // list the way upstream does (validation, identity, ordering, and the cap on Update entries).
 import type { ManagedFieldsEntry } from "kubernetes-types/meta/v1";
-import { FieldSet, fieldElement, fromFieldsV1, toFieldsV1 } from "./fieldset.ts";
-import { isObject } from "./values.ts";
+import { FieldSet, type FieldsV1, fieldElement, fromFieldsV1, toFieldsV1 } from "./fieldset.ts";
+import { cloneJson, isObject } from "./values.ts";
 
 export type Operation = "Apply" | "Update";
 
@@ -13,6 +13,8 @@ export interface ManagedEntry {
   subresource: string;
   time: string | undefined;
   set: FieldSet;
+  /** The FieldsV1 this entry was decoded from, reused while `set` is still the decoded set. */
+  wire?: { set: FieldSet; fieldsV1: unknown };
 }
 
 /** Entries keyed by manager identifier. */
@@ -53,13 +55,15 @@ export function decodeManaged(list: unknown): Managed {
     if (e.fieldsType !== "FieldsV1") {
       throw new Error(e.fieldsType ? `invalid fieldsType "${e.fieldsType}" in managed fields entry ${i}` : `missing fieldsType in managed fields entry ${i}`);
     }
+    const set = fromFieldsV1(e.fieldsV1 ?? {});
     const entry: ManagedEntry = {
       manager: e.manager ?? "",
       operation: e.operation,
       apiVersion: e.apiVersion,
       subresource: e.subresource ?? "",
       time: e.time,
-      set: fromFieldsV1(e.fieldsV1 ?? {}),
+      set,
+      wire: { set, fieldsV1: e.fieldsV1 ?? {} },
     };
     out.set(identifier(entry), entry);
   });
@@ -91,7 +95,8 @@ export function encodeManaged(managed: Managed): ManagedFieldsEntry[] {
     apiVersion: e.apiVersion,
     ...(e.time ? { time: e.time } : {}),
     fieldsType: "FieldsV1",
-    fieldsV1: toFieldsV1(e.set),
+    // Unchanged entries keep their stored encoding (copied), which spares re-sorting every node.
+    fieldsV1: e.wire?.set === e.set ? cloneJson(e.wire.fieldsV1) as FieldsV1 : toFieldsV1(e.set),
     ...(e.subresource ? { subresource: e.subresource } : {}),
   }));
 }

@@ -1,9 +1,10 @@
 // Merges an applied configuration into the live object by the schema: granular maps and structs key by key,
 // list-map items by key, set items by value, everything else replaced whole. The result shares unchanged
-// subtrees with its inputs; callers that mutate it must copy it first.
-import { type Resolver, childSchema, elementKeys, isGranularObject } from "./schema.ts";
+// subtrees with its inputs (an unchanged subtree is the live one itself, which lets the diff that follows skip
+// it); callers that mutate the result must copy it first.
+import { type Resolver, childSchema, isGranularObject } from "./schema.ts";
 import type { SchemaObject } from "../../api/openapi/types.ts";
-import { isObject } from "./values.ts";
+import { deepEqual, isObject } from "./values.ts";
 
 export function merge(r: Resolver, live: unknown, config: unknown): unknown {
   return mergeValue(r, live, config, r.rootSchema, []);
@@ -14,36 +15,46 @@ function mergeValue(r: Resolver, live: unknown, config: unknown, s: SchemaObject
   const shape = r.shape(s);
   if (isObject(live) && isObject(config) && isGranularObject(shape)) {
     const out: Record<string, unknown> = { ...live };
+    let changed = false;
     for (const key in config) {
       const v = config[key];
       if (v === undefined) continue;
       // An explicit null in an applied configuration clears the field, as it does once upstream decodes
       // the merged object into its Go type.
       if (v === null) {
-        delete out[key];
+        if (key in out) {
+          delete out[key];
+          changed = true;
+        }
         continue;
       }
       path.push(`f:${key}`);
-      out[key] = mergeValue(r, live[key], v, childSchema(shape, key), path);
+      const m = mergeValue(r, live[key], v, childSchema(shape, key), path);
       path.pop();
+      if (m !== live[key]) {
+        out[key] = m;
+        changed = true;
+      }
     }
-    return out;
+    return changed ? out : live;
   }
   if (Array.isArray(live) && Array.isArray(config) && (shape.kind === "listMap" || shape.kind === "listSet")) {
-    const lk = elementKeys(shape, live, path);
-    const ck = elementKeys(shape, config, path);
+    const lk = r.keys(shape, live, path);
+    const ck = r.keys(shape, config, path);
     if (Array.isArray(lk) && Array.isArray(ck)) {
       const elem = shape.kind === "listMap" ? shape.elem : undefined;
-      return mergeLists(live, lk, config, ck, (l, c, pe) => {
-        if (l === undefined || shape.kind === "listSet") return c;
+      const out = mergeLists(live, lk, config, ck, (l, c, pe) => {
+        if (l === undefined || shape.kind === "listSet") return l ?? c;
         path.push(pe);
         const m = mergeValue(r, l, c, elem, path);
         path.pop();
         return m;
       });
+      return out.length === live.length && out.every((v, i) => v === live[i]) ? live : out;
     }
   }
-  return config;
+  // Replaced whole; an equal value keeps the live one so that identity still means "unchanged".
+  return typeof config === "object" && deepEqual(live, config) ? live : config;
 }
 
 /**

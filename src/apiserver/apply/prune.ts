@@ -2,14 +2,12 @@
 // (the applier's new configuration included) still owns it. A struct's named field counts as owned when
 // anything under it is owned, so pruning a sibling never takes the parent away from someone else.
 import type { FieldSet } from "./fieldset.ts";
-import { type Resolver, childSchema, elementKeys, isGranularObject, isNamedField } from "./schema.ts";
+import { type Resolver, childSchema, isGranularObject, isNamedField } from "./schema.ts";
 import type { SchemaObject } from "../../api/openapi/types.ts";
 import { isObject } from "./values.ts";
 
 /** Mutates `obj` (a private copy) in place. */
 export function prune(r: Resolver, obj: unknown, previous: FieldSet, owned: FieldSet): void {
-  // The usual re-apply of an unchanged configuration owns everything it owned before: nothing to look at.
-  if (previous.isSubsetOf(owned)) return;
   walk(r, obj, r.rootSchema, previous, owned, []);
 }
 
@@ -35,7 +33,7 @@ function walk(r: Resolver, value: unknown, s: SchemaObject | undefined, previous
     return;
   }
   if (Array.isArray(value) && (shape.kind === "listMap" || shape.kind === "listSet")) {
-    const keys = elementKeys(shape, value, path);
+    const keys = r.keys(shape, value, path);
     if (!Array.isArray(keys)) return;
     const elem = shape.kind === "listMap" ? shape.elem : undefined;
     const kept: unknown[] = [];
@@ -50,6 +48,9 @@ function walk(r: Resolver, value: unknown, s: SchemaObject | undefined, previous
       }
       kept.push(value[i]);
     }
-    if (kept.length !== value.length) value.splice(0, value.length, ...kept);
+    if (kept.length !== value.length) {
+      value.splice(0, value.length, ...kept);
+      r.forget(value);
+    }
   }
 }

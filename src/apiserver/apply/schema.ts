@@ -35,6 +35,7 @@ export class Resolver {
   readonly rootSchema: SchemaObject | undefined;
   private readonly definitions: Definitions;
   private readonly cache = new WeakMap<SchemaObject, Shape>();
+  private keyCache = new WeakMap<readonly unknown[], string[] | ListError>();
 
   constructor(schema: ApplySchema) {
     this.definitions = schema.definitions;
@@ -45,6 +46,30 @@ export class Resolver {
     let cur: SchemaObject | undefined = s;
     for (let hops = 0; cur?.$ref && hops < 32; hops++) cur = this.definitions[cur.$ref.replace(/^#\/definitions\//, "")];
     return cur;
+  }
+
+  /**
+   * Starts one top-level operation. List keys are memoized per array within an operation (merge, diff and
+   * field-set walks meet the same arrays); between operations callers may have edited their objects.
+   */
+  begin(): this {
+    this.keyCache = new WeakMap();
+    return this;
+  }
+
+  /** elementKeys, memoized per array for the current operation. */
+  keys(shape: ListShape, items: readonly unknown[], listPath: readonly string[]): string[] | ListError {
+    let keys = this.keyCache.get(items);
+    if (!keys) {
+      keys = elementKeys(shape, items, listPath);
+      this.keyCache.set(items, keys);
+    }
+    return keys;
+  }
+
+  /** Drops the memo of an array that was edited in place. */
+  forget(items: readonly unknown[]): void {
+    this.keyCache.delete(items);
   }
 
   shape(s: SchemaObject | undefined): Shape {

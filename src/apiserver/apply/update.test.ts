@@ -126,6 +126,14 @@ test("a client's own valid managedFields replace the stored ones; [{}] and [] cl
     assert.equal(write(obj, cleared, "kubectl-patch", T1).metadata.managedFields, undefined, JSON.stringify(reset));
   }
 
+  const respelled = structuredClone(obj);
+  respelled.metadata.managedFields = [{ ...replaced.metadata.managedFields[0], fieldsV1: { "f:spec": { "f:template": {}, "f:replicas": {} }, "f:metadata": { "f:finalizers": { 'v:"b"': {}, 'v:"a"': {} } } } }];
+  assert.equal(
+    JSON.stringify(write(obj, respelled, "kubectl-replace", T1).metadata.managedFields[0].fieldsV1),
+    `{"f:metadata":{"f:finalizers":{"v:\\"a\\"":{},"v:\\"b\\"":{}}},"f:spec":{"f:replicas":{},"f:template":{}}}`,
+    "a client's spelling is stored in upstream's canonical order",
+  );
+
   const bogus = structuredClone(obj);
   bogus.metadata.managedFields = [{ manager: "x", operation: "Delete", apiVersion: "apps/v1", fieldsType: "FieldsV1" }];
   assert.deepEqual(write(obj, bogus, "kubectl-replace", T1).metadata.managedFields, obj.metadata.managedFields, "an invalid list is ignored");

@@ -51,7 +51,10 @@ function startingEntries(o: UpdateManagedFieldsOptions): Managed {
   const sent = managedFieldsOf(o.updated);
   if (isResetRequest(sent)) return new Map();
   const decoded = tryDecode(sent);
-  return decoded?.size ? decoded : fromStored();
+  if (!decoded?.size) return fromStored();
+  // A client's spelling of FieldsV1 is not reused: the stored form is always upstream's canonical one.
+  for (const e of decoded.values()) delete e.wire;
+  return decoded;
 }
 
 /** The updated object's new metadata.managedFields (an empty list means the object carries none). */
@@ -60,7 +63,7 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): ManagedField
   // Like upstream, an existing object that tracks no fields is not started on by an update (this is also
   // what makes a reset stick).
   if (o.old !== undefined && managed.size === 0) return [];
-  const r = resolverFor(o.schema);
+  const r = resolverFor(o.schema).begin();
   const before = o.old === undefined ? undefined : withoutManagedFields(o.old as JsonObject);
   const c = excluding(compare(r, before, withoutManagedFields(o.updated as JsonObject)), pathsToSet(o.resetFields));
   transferOwnership(managed, undefined, c, true);

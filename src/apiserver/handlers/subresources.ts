@@ -39,7 +39,7 @@ export function subresourceHandlers(deps: SubresourceDeps): Map<string, Subresou
     }],
     ["namespaces/finalize", async ({ store, req, body, opts }) => {
       const finalizers = ((body as { spec?: { finalizers?: string[] } })?.spec?.finalizers ?? []);
-      const updated = await store.update(undefined, req.name!, (ns) => ({ ...ns, spec: { ...(ns.spec as object), finalizers } }), { ...opts, subresource: undefined, skipValidation: true });
+      const updated = await store.update(undefined, req.name!, (ns) => ({ ...ns, spec: { ...(ns.spec as object), finalizers } }), { ...opts, subresource: "finalize", skipValidation: true });
       return { code: 200, body: updated };
     }],
   ]);

@@ -39,8 +39,6 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
   let headerSent = false;
   let lastRv = cache.revision;
   let closed = false;
-  let bookmarks: ReturnType<typeof setInterval> | undefined;
-  let deadline: ReturnType<typeof setTimeout> | undefined;
 
   res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache, private" });
   // Push headers out now: clients (kubectl -w, informers) wait for the response before anything else.
@@ -109,6 +107,10 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
     clearTimeout(deadline);
     res.end();
   };
+  const bookmarks = setInterval(() => { if (w.opts.allowWatchBookmarks) bookmark(Math.max(lastRv, cache.revision)); }, BOOKMARK_INTERVAL_MS);
+  bookmarks.unref();
+  const deadline = setTimeout(stop, (w.opts.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000);
+  deadline.unref();
 
   const fromRv = w.opts.resourceVersion && w.opts.resourceVersion !== "0" ? Number(w.opts.resourceVersion) : undefined;
   const initialEvents = w.opts.sendInitialEvents ?? fromRv === undefined;
@@ -117,8 +119,8 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
   const replay = cache.addWatcher(resPrefix, startRv, watcher);
   if (!replay) {
     const status = expired(`too old resource version: ${startRv} (${cache.oldestRevision(resPrefix)})`).status;
-    res.end(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
-    closed = true;
+    write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+    stop();
     return;
   }
   let out = "";
@@ -133,11 +135,6 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
   if (out) write(out);
   if (w.opts.sendInitialEvents && w.opts.allowWatchBookmarks) bookmark(lastRv, { "k8s.io/initial-events-end": "true" });
 
-  if (closed) return;
-  bookmarks = setInterval(() => { if (w.opts.allowWatchBookmarks) bookmark(Math.max(lastRv, cache.revision)); }, BOOKMARK_INTERVAL_MS);
-  bookmarks.unref();
-  deadline = setTimeout(stop, (w.opts.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000);
-  deadline.unref();
   w.signal.addEventListener("abort", stop, { once: true });
   res.on("close", stop);
 }

@@ -17,6 +17,7 @@ import { generateNameFrom, prepareMetadataForCreate, prepareMetadataForUpdate, r
 import { toStatusError } from "./storage-errors.ts";
 import { validateForCreate, validateForUpdate } from "./validate.ts";
 import { trackManagedFields } from "./managed-fields.ts";
+import { prepareKindForCreate, prepareKindForUpdate } from "./kind-rules.ts";
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -88,7 +89,8 @@ export class ResourceStore {
     const name = meta.name ?? "";
     const now = this.deps.now();
     prepareMetadataForCreate(obj, this.rt, now);
-    if (this.rt.status && this.rt.kind !== "Pod" && this.rt.kind !== "Namespace") delete obj.status;
+    if (this.rt.status && this.rt.kind !== "Namespace") delete obj.status;
+    prepareKindForCreate(this.rt, obj);
     this.rt.strategy.defaults?.(obj);
     const attrs = { operation: "CREATE" as const, resource: this.rt, subresource: undefined, namespace, name, object: obj, old: undefined, user: opts.user, dryRun: opts.dryRun };
     await runAdmission(this.deps.admission, "admit", attrs);
@@ -157,6 +159,7 @@ export class ResourceStore {
       else next.status = cur.status;
     }
     prepareMetadataForUpdate(next, cur, this.rt);
+    prepareKindForUpdate(this.rt, next, cur, opts.subresource);
     // An unconditional update validates as if it named the current version (as upstream's guaranteed update).
     next.metadata!.resourceVersion = cur.metadata!.resourceVersion;
     this.rt.strategy.defaults?.(next);

@@ -156,3 +156,21 @@ test("every acknowledged write survives SIGKILL", async () => {
     await s.close();
   }
 });
+
+test("the log's UNIQUE(key, prev_revision) rejects a second successor of the same row", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  const a = await s.create("/a", "1");
+  await s.update("/a", "2", a.modRevision);
+  await s.close();
+  const db = new DatabaseSync(path);
+  try {
+    assert.throws(
+      () => db.prepare("INSERT INTO log (revision, key, create_revision, prev_revision, deleted, value) VALUES (99, '/a', ?, ?, 0, 'racer')").run(a.createRevision, a.modRevision),
+      (e: unknown) => ((e as { errcode: number }).errcode & 0xff) === 19,
+    );
+  } finally {
+    db.close();
+  }
+});
