@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Definitions, SchemaObject } from "../src/api/openapi/types.ts";
 import { BYTE_FIELDS, namedFormatFields, numberFormat } from "../src/api/openapi/formats.ts";
 import { atomicStructs, fieldSemantics } from "../src/api/openapi/list-semantics.ts";
+import { declaredDefaults } from "../src/api/openapi/declared-defaults.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TYPES_DIR = path.join(ROOT, "node_modules/kubernetes-types");
@@ -254,6 +255,9 @@ function applyTables(defs: Definitions): void {
   }
   for (const [def, fields] of Object.entries(fieldSemantics)) {
     for (const [field, semantics] of Object.entries(fields)) Object.assign(mustField(defs, def, field), semantics);
+  }
+  for (const [def, fields] of Object.entries(declaredDefaults)) {
+    for (const [field, value] of Object.entries(fields)) mustField(defs, def, field).default = value;
   }
   for (const def of atomicStructs) {
     if (!defs[def]) throw new Error(`atomicStructs names ${def}, which kubernetes-types does not define`);

@@ -7,4 +7,4 @@ if [ ! -x node_modules/.bin/node ] || [ package.json -nt node_modules/.package-l
   echo "berth setup: installing npm dependencies" >&2
   npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
 fi
-if [ ! -f generated/openapi-definitions.json ] || [ -n "$(find node_modules/kubernetes-types/package.json scripts/gen-openapi.ts src/api/openapi/list-semantics.ts src/api/openapi/formats.ts -newer generated/openapi-definitions.json)" ]; then node_modules/.bin/node scripts/gen-openapi.ts; fi
+if [ ! -f generated/openapi-definitions.json ] || [ -n "$(find node_modules/kubernetes-types/package.json scripts/gen-openapi.ts src/api/openapi/list-semantics.ts src/api/openapi/formats.ts src/api/openapi/declared-defaults.ts -newer generated/openapi-definitions.json)" ]; then node_modules/.bin/node scripts/gen-openapi.ts; fi

@@ -97,7 +97,7 @@ function build(s: Spec): ResourceType {
     verbs: s.verbs ?? ALL_VERBS,
     status: s.status ?? false,
     ...(s.scale ? { scale: s.scale } : {}),
-    generation: s.generation ?? (s.status ?? false),
+    generation: s.generation ?? false,
     extraSubresources: s.extra ?? [],
     strategy: strategies[groupKindKey(s.group, s.kind)] ?? noStrategy,
   };

@@ -33,3 +33,13 @@ test("SIGTERM stops cleanly and a restart reuses the data dir", async () => {
   await c.launch();
   assert.equal(await c.ok(["get", "cm", "post-crash", "-o", "name"]), "configmap/post-crash\n");
 });
+
+test("a watch from before the restart's history answers 410 Expired, so clients relist", async () => {
+  assert.ok(c);
+  const out = await c.ok(["get", "--raw", "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=2&timeoutSeconds=1"]);
+  const event = JSON.parse(out.trim().split("\n")[0]!);
+  assert.equal(event.type, "ERROR");
+  assert.equal(event.object.code, 410);
+  assert.equal(event.object.reason, "Expired");
+  assert.match(event.object.message, /^too old resource version: 2 \(\d+\)$/);
+});

@@ -242,9 +242,11 @@ test("applying a ~5 KB Deployment takes well under a millisecond", () => {
   next.spec.replicas = 4;
   for (let i = 0; i < 50; i++) apply(live, next);
   const runs = 300;
-  const start = performance.now();
+  // CPU time rather than wall time: the test machine is shared, and waiting for a core is not our cost.
+  const start = process.cpuUsage();
   for (let i = 0; i < runs; i++) apply(live, next);
-  const perApply = (performance.now() - start) / runs;
-  // The machine is shared; the bound leaves headroom over the ~0.3 ms measured when idle.
-  assert.ok(perApply < 2, `apply took ${perApply.toFixed(3)} ms`);
+  const used = process.cpuUsage(start);
+  const perApply = (used.user + used.system) / 1000 / runs;
+  // About 0.45 ms was measured on a busy 2-core machine.
+  assert.ok(perApply < 1, `apply took ${perApply.toFixed(3)} ms of CPU`);
 });

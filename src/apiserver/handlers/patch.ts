@@ -5,6 +5,7 @@ import { apiVersionOf } from "../../api/scheme.ts";
 import { StatusError, unsupportedMediaType } from "../../api/errors.ts";
 import type { ResourceStore, WriteOptions } from "../registry/store.ts";
 import { schemaFor } from "../registry/schema.ts";
+import { resetFieldsFor } from "../registry/managed-fields.ts";
 import { rfc3339 } from "../registry/metadata.ts";
 import { parseYamlBody } from "../http/body.ts";
 import { applyJsonPatch } from "../patch/json-patch.ts";
@@ -71,7 +72,7 @@ async function apply(p: PatchRequest): Promise<{ object: KubeObject; created: bo
   const force = p.query.get("force") === "true";
   const run = (live: KubeObject | undefined) => serverSideApply({
     live, applied, manager, force, apiVersion: apiVersionOf(store.rt), ...(opts.subresource ? { subresource: opts.subresource } : {}),
-    time: rfc3339(new Date()), schema: schemaFor(store.rt),
+    time: rfc3339(new Date()), schema: schemaFor(store.rt), resetFields: resetFieldsFor(store.rt, opts.subresource),
   }).object as KubeObject;
   const applyOpts = { ...opts, fieldManager: manager, applied: true };
   try {
