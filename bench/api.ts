@@ -12,6 +12,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { fileURLToPath } from "node:url";
+import { h2load, haveH2load, histogram, quantileMs } from "./h2load.ts";
+
+/** client-go's HTTP/2 flow-control windows (4 MiB per stream), so big LISTs are not throttled by Node's 64 KiB default. */
+function connect(creds: Creds): http2.ClientHttp2Session {
+  const s = http2.connect(creds.url, { ca: creds.ca, cert: creds.cert, key: creds.key, settings: { initialWindowSize: 4 << 20 } });
+  s.on("connect", () => s.setLocalWindowSize(64 << 20));
+  return s;
+}
 
 const { values } = parseArgs({ options: { objects: { type: "string", default: "2000" }, clients: { type: "string", default: "32" } } });
 const OBJECTS = Number(values.objects);
@@ -66,7 +74,14 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
+/** CPU seconds (user + system) the server process has used, from /proc. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function phase(name: string, sessions: http2.ClientHttp2Session[], op: (s: http2.ClientHttp2Session, i: number) => Promise<void>): Promise<void> {
+  const cpu0 = await cpuSeconds(serverPid);
   const lat: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -78,7 +93,8 @@ async function phase(name: string, sessions: http2.ClientHttp2Session[], op: (s:
     }
   }));
   const secs = (performance.now() - t0) / 1000;
-  console.log(`${name.padEnd(14)} ${(OBJECTS / secs).toFixed(0).padStart(6)} /s   p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms`);
+  const cpuMs = ((await cpuSeconds(serverPid)) - cpu0) * 1000 / OBJECTS;
+  console.log(`${name.padEnd(14)} ${(OBJECTS / secs).toFixed(0).padStart(6)} /s   p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms   server CPU ${cpuMs.toFixed(2)} ms/request`);
 }
 
 function rssMb(pid: number): Promise<number> {
@@ -88,19 +104,21 @@ function rssMb(pid: number): Promise<number> {
 const dataDir = await mkdtemp(join(tmpdir(), "berth-bench-"));
 const port = 20000 + Math.floor(Math.random() * 20000);
 let { proc } = await startServer(dataDir, port);
+// bin/berth execs node, so the child's pid is the server's.
+const serverPid = proc.pid!;
 try {
   await new Promise((r) => setTimeout(r, 1000));
   console.log(`objects ${OBJECTS}, clients ${CLIENTS}, value 512 B`);
-  console.log(`idle RSS (fresh)  ${(await rssMb(proc.pid!)).toFixed(0)} MB`);
+  console.log(`idle RSS (fresh)  ${(await rssMb(serverPid)).toFixed(0)} MB`);
   const creds = await loadCreds(dataDir);
-  const sessions = Array.from({ length: CLIENTS }, () => http2.connect(creds.url, { ca: creds.ca, cert: creds.cert, key: creds.key }));
+  const sessions = Array.from({ length: CLIENTS }, () => connect(creds));
   await request(sessions[0]!, "POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bench" } }));
   const payload = "x".repeat(512);
   const base = "/api/v1/namespaces/bench/configmaps";
 
   // Watch delivery: a watcher records when each patch's event arrives; the patch carries its send time.
   const watchLat: number[] = [];
-  const watcher = http2.connect(creds.url, { ca: creds.ca, cert: creds.cert, key: creds.key });
+  const watcher = connect(creds);
   const sentAt = new Map<string, number>();
   const w = watcher.request({ ":path": `${base}?watch=true&resourceVersion=0` });
   let buf = "";
@@ -144,6 +162,28 @@ try {
   console.log(`watch delivery    p50 ${pct(watchLat, 50).toFixed(1)} ms   p99 ${pct(watchLat, 99).toFixed(1)} ms   (${watchLat.length}/${OBJECTS} events)`);
   w.close();
   watcher.close();
+
+  if (haveH2load()) {
+    // The same work driven by a C client (bearer token auth), so the server has the CPU the Node client used.
+    const token = (await readFile(join(dataDir, "token"), "utf8")).trim();
+    const metrics = async () => (await request(sessions[0]!, "GET", "/metrics")).body;
+    const uris = Array.from({ length: OBJECTS }, (_, i) => `${base}/cm-${i}`);
+    const runs: [string, string, Parameters<typeof h2load>[0]][] = [
+      ["create", "create", { dir: dataDir, url: creds.url, token, uris: [base], body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "h2-" }, data: { payload } }), requests: OBJECTS, clients: CLIENTS }],
+      ["get", "get", { dir: dataDir, url: creds.url, token, uris, requests: OBJECTS, clients: CLIENTS }],
+      ["merge-patch", "patch", { dir: dataDir, url: creds.url, token, uris, method: "PATCH", body: JSON.stringify({ metadata: { annotations: { h2: "x" } } }), contentType: "application/merge-patch+json", requests: OBJECTS, clients: CLIENTS }],
+    ];
+    console.log(`-- h2load (C client, ${CLIENTS} connections); latency from the server's request histogram`);
+    for (const [name, verb, opts] of runs) {
+      const before = histogram(await metrics(), verb, "configmaps");
+      const r = await h2load(opts);
+      const after = histogram(await metrics(), verb, "configmaps");
+      const q = (x: number) => quantileMs(before, after, x).toFixed(1);
+      console.log(`${name.padEnd(14)} ${r.reqPerSec.toFixed(0).padStart(6)} /s   p50 ${q(0.5)} ms   p99 ${q(0.99)} ms   failed ${r.failed}`);
+    }
+  } else {
+    console.log("(install nghttp2-client for the h2load throughput figures)");
+  }
   for (const s of sessions) s.close();
   await new Promise((r) => setTimeout(r, 2000));
   console.log(`idle RSS (after load)  ${(await rssMb(proc.pid!)).toFixed(0)} MB`);

@@ -4,6 +4,8 @@
 import type { ResourceType, ScaleSubresource, Strategy } from "./scheme.ts";
 import { groupKindKey } from "./scheme.ts";
 import { strategies } from "./strategies.ts";
+import { hpaV1ToV2, hpaV2ToV1 } from "./conversion/autoscaling.ts";
+import type { Conversion } from "./scheme.ts";
 
 const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] as const;
 const CREATE_ONLY = ["create"] as const;
@@ -21,6 +23,7 @@ interface Spec {
   scale?: ScaleSubresource;
   generation?: boolean;
   extra?: string[];
+  conversion?: Conversion;
 }
 
 const replicasScale: ScaleSubresource = {
@@ -65,6 +68,10 @@ const specs: Spec[] = [
   // policy, autoscaling
   { group: "policy", version: "v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", namespaced: true, shortNames: ["pdb"], status: true, generation: true },
   { group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", namespaced: true, shortNames: ["hpa"], categories: ["all"], status: true },
+  {
+    group: "autoscaling", version: "v1", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", namespaced: true, shortNames: ["hpa"], categories: ["all"], status: true,
+    conversion: { storageVersion: "v2", toStorage: (o) => hpaV1ToV2(o as never) as never, fromStorage: (o) => hpaV2ToV1(o as never) as never },
+  },
   // rbac
   { group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true },
   { group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true },
@@ -99,7 +106,9 @@ function build(s: Spec): ResourceType {
     ...(s.scale ? { scale: s.scale } : {}),
     generation: s.generation ?? false,
     extraSubresources: s.extra ?? [],
-    strategy: strategies[groupKindKey(s.group, s.kind)] ?? noStrategy,
+    // A converted version is validated and defaulted as its storage version, after conversion.
+    strategy: s.conversion ? noStrategy : strategies[groupKindKey(s.group, s.kind)] ?? noStrategy,
+    ...(s.conversion ? { conversion: s.conversion } : {}),
   };
 }
 

@@ -56,6 +56,13 @@ export interface ScaleSubresource {
   labelSelectorPath?: string;
 }
 
+/** A version served by converting to and from another version of the same kind, which is what is stored. */
+export interface Conversion {
+  storageVersion: string;
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
+}
+
 export interface ResourceType {
   group: string;
   version: string;
@@ -75,6 +82,8 @@ export interface ResourceType {
   /** Other subresources served by dedicated handlers ("binding", "token", "eviction", "log", ...). */
   extraSubresources: readonly string[];
   strategy: Strategy;
+  /** Set for versions that are not the storage version. */
+  conversion?: Conversion;
 }
 
 export const apiVersionOf = (r: { group: string; version: string }): string => (r.group ? `${r.group}/${r.version}` : r.version);

@@ -45,9 +45,13 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   await cache.start(cfg.signal);
   const cidr = new Ipv4Cidr(cfg.serviceCidr);
   const now = () => new Date();
+  // Lookups for admission and authentication: the watch cache first (no I/O, no decoding), storage for
+  // anything the cache has not seen yet (e.g. an object created a moment ago).
   const getObject = async (group: string, kind: string, ns: string | undefined, name: string) => {
-    const store = registry.storeOf(group, kind);
-    const kv = await cfg.storage.get(store.key(ns, name));
+    const key = registry.storeOf(group, kind).key(ns, name);
+    const cached = cache.get(key);
+    if (cached) return cached.obj;
+    const kv = await cfg.storage.get(key);
     return kv ? decodeStored(kv.value, kv.modRevision) : undefined;
   };
   const admission = [

@@ -11,7 +11,7 @@ export class Metrics {
       name: "apiserver_request_duration_seconds",
       help: "Response latency distribution in seconds for each verb and resource.",
       labelNames: ["verb", "resource"],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
   }

@@ -166,3 +166,22 @@ test("aggregated discovery and OpenAPI documents are served with ETags", async (
   const again = await call("GET", url, undefined, { "if-none-match": String(doc.headers.etag) });
   assert.equal(again.status, 304);
 });
+
+test("autoscaling/v1 and v2 are two views of the same HorizontalPodAutoscaler", async () => {
+  const v1 = { apiVersion: "autoscaling/v1", kind: "HorizontalPodAutoscaler", metadata: { name: "web" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70 } };
+  const created = await call("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers", JSON.stringify(v1));
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.apiVersion, "autoscaling/v1");
+  assert.equal(created.body.spec.targetCPUUtilizationPercentage, 70);
+  const asV2 = await call("GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web");
+  assert.equal(asV2.body.apiVersion, "autoscaling/v2");
+  assert.deepEqual(asV2.body.spec.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }]);
+  assert.equal(asV2.body.metadata.uid, created.body.metadata.uid);
+  const patched = await call("PATCH", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web", JSON.stringify({ spec: { maxReplicas: 9 } }), { "content-type": "application/merge-patch+json" });
+  assert.equal(patched.status, 200);
+  const list = await call("GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers");
+  assert.equal(list.body.kind, "HorizontalPodAutoscalerList");
+  assert.equal(list.body.items[0].apiVersion, "autoscaling/v1");
+  assert.equal(list.body.items[0].spec.maxReplicas, 9);
+  assert.equal(list.body.items[0].spec.targetCPUUtilizationPercentage, 70);
+});

@@ -74,7 +74,8 @@ export async function handleResource(ctx: ResourceContext, info: ResourceRequest
     }
     case "list": {
       const opts = parseListOptions(query);
-      const page = await ctx.lister.list(rt, namespace, opts, compileFilter(rt, opts.labelSelector, opts.fieldSelector));
+      const listed = await ctx.lister.list(rt, namespace, opts, compileFilter(rt, opts.labelSelector, opts.fieldSelector));
+      const page = rt.conversion ? { ...listed, items: listed.items.map((i) => ({ key: i.key, obj: rt.conversion!.fromStorage(i.obj), json: undefined })) } : listed;
       const meta = {
         resourceVersion: String(page.resourceVersion),
         ...(page.continueToken ? { continue: page.continueToken } : {}),

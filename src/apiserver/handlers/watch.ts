@@ -3,6 +3,7 @@
 // starts matching ADDED, as upstream does). Slow clients are cut off rather than buffered without bound.
 import type { KubeObject, ResourceType } from "../../api/scheme.ts";
 import { expired } from "../../api/errors.ts";
+import { CachedObject } from "../watchcache/watch-cache.ts";
 import type { CacheEvent, CacheWatcher, WatchCache } from "../watchcache/watch-cache.ts";
 import { collectionPrefix, resourcePrefix } from "../registry/codec.ts";
 import type { ObjectFilter } from "../registry/filter.ts";
@@ -44,20 +45,24 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
   // Push headers out now: clients (kubectl -w, informers) wait for the response before anything else.
   res.flushHeaders?.();
 
-  const frame = (type: EventType, obj: KubeObject, json?: string): string => {
+  const convert = w.rt.conversion?.fromStorage;
+  const frame = (type: EventType, src: KubeObject | CachedObject, stored?: string): string => {
+    const raw = (): KubeObject => (src instanceof CachedObject ? src.obj : src);
+    const obj = convert ? () => convert(raw()) : raw;
+    const json = convert ? undefined : stored;
     if (asTable && type !== "ERROR" && type !== "BOOKMARK") {
       const table = {
         kind: "Table",
         apiVersion: "meta.k8s.io/v1",
-        metadata: { resourceVersion: obj.metadata?.resourceVersion },
+        metadata: { resourceVersion: obj().metadata?.resourceVersion },
         ...(headerSent ? {} : { columnDefinitions: columnDefinitions(w.rt) }),
-        rows: [tableRow(w.rt, obj, w.includeObject, new Date())],
+        rows: [tableRow(w.rt, obj(), w.includeObject, new Date())],
       };
       headerSent = true;
       return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
     }
-    if (asMeta && type !== "ERROR" && type !== "BOOKMARK") return `{"type":"${type}","object":${JSON.stringify(partialMetadata(obj))}}\n`;
-    return `{"type":"${type}","object":${json ?? JSON.stringify(obj)}}\n`;
+    if (asMeta && type !== "ERROR" && type !== "BOOKMARK") return `{"type":"${type}","object":${JSON.stringify(partialMetadata(obj()))}}\n`;
+    return `{"type":"${type}","object":${json ?? JSON.stringify(obj())}}\n`;
   };
 
   const write = (chunk: string): void => {
@@ -69,13 +74,14 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
   const inScope = (key: string) => key.startsWith(nsPrefix);
   const translate = (ev: CacheEvent): string | undefined => {
     if (!inScope(ev.cur.key)) return undefined;
-    const now = ev.type !== "DELETED" && w.filter.matches(ev.cur.obj);
-    const before = ev.prev !== undefined && w.filter.matches(ev.prev.obj);
-    if (ev.type === "ADDED") return now ? frame("ADDED", ev.cur.obj, ev.cur.json) : undefined;
-    if (ev.type === "DELETED") return before ? frame("DELETED", ev.cur.obj, ev.cur.json) : undefined;
-    if (now && before) return frame("MODIFIED", ev.cur.obj, ev.cur.json);
-    if (now) return frame("ADDED", ev.cur.obj, ev.cur.json);
-    if (before) return frame("DELETED", ev.cur.obj, ev.cur.json);
+    const all = w.filter.everything;
+    const now = ev.type !== "DELETED" && (all || w.filter.matches(ev.cur.obj));
+    const before = ev.prev !== undefined && (all || w.filter.matches(ev.prev.obj));
+    if (ev.type === "ADDED") return now ? frame("ADDED", ev.cur, ev.cur.json) : undefined;
+    if (ev.type === "DELETED") return before ? frame("DELETED", ev.cur, ev.cur.json) : undefined;
+    if (now && before) return frame("MODIFIED", ev.cur, ev.cur.json);
+    if (now) return frame("ADDED", ev.cur, ev.cur.json);
+    if (before) return frame("DELETED", ev.cur, ev.cur.json);
     return undefined;
   };
 
@@ -125,7 +131,7 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
   }
   let out = "";
   if (initialEvents) {
-    for (const c of cache.list(resPrefix, nsPrefix)) if (w.filter.matches(c.obj)) out += frame("ADDED", c.obj, c.json);
+    for (const c of cache.list(resPrefix, nsPrefix)) if (w.filter.everything || w.filter.matches(c.obj)) out += frame("ADDED", c, c.json);
   }
   for (const ev of replay) {
     const f = translate(ev);

@@ -1,9 +1,11 @@
 // Reads and decodes request bodies: a hard size cap (413 beyond it, as upstream's 3 MiB), JSON or YAML by
-// Content-Type, and a 400 with the decoder's reason for anything malformed.
+// Content-Type (Kubernetes protobuf too, as kubectl's typed commands send it), and a 400 with the decoder's
+// reason for anything malformed.
 import { parse as parseYaml } from "yaml";
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../api/errors.ts";
+import { decodeKubernetesProtobuf } from "../protobuf/decode.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -30,7 +32,7 @@ export function decodeObject(body: Buffer, contentType: string | undefined): unk
   if (body.length === 0) throw badRequest("the body of the request was empty");
   if (type === "application/json" || type === "*/*" || type === "") return parseJson(body);
   if (type === "application/yaml" || type === "application/apply-patch+yaml") return parseYamlBody(body);
-  if (type === "application/vnd.kubernetes.protobuf") throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  if (type === "application/vnd.kubernetes.protobuf") return decodeKubernetesProtobuf(body);
   throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
 }
 

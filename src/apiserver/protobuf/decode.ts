@@ -68,11 +68,9 @@ function expectWire(actual: number, expected: number, f: Field, owner: Message):
 /** One value of a field (one element, for repeated fields). */
 function readValue(r: WireReader, wireType: number, f: Field, owner: Message): unknown {
   switch (f.type) {
-    case "string": {
+    case "string":
       expectWire(wireType, WIRE_LEN, f, owner);
-      const [s, e] = r.delimited();
-      return r.buf.toString("utf8", s, e);
-    }
+      return r.string();
     case "bytes": {
       expectWire(wireType, WIRE_LEN, f, owner);
       const [s, e] = r.delimited();
@@ -118,8 +116,7 @@ function readEntry(r: WireReader, f: Field, owner: Message): [string, unknown] {
     const no = Math.floor(tag / 8);
     if (no === 1) {
       if (wireType !== WIRE_LEN) throw malformed(`wrong wire type ${wireType} for a key of ${owner.name}.${f.name}`);
-      const [ks, ke] = entry.delimited();
-      key = entry.buf.toString("utf8", ks, ke);
+      key = entry.string();
     } else if (no === 2) {
       value = readValue(entry, wireType, f, owner);
       hasValue = true;
@@ -152,8 +149,9 @@ function decodeMessage(r: WireReader, msg: Message, into: JsonObject = {}): Json
     } else {
       const value = readValue(r, wireType, f, msg);
       // A later occurrence of a field replaces an earlier one (proto's last-one-wins for scalars).
-      if (isZero(value) && !f.keepZero) delete into[f.name];
-      else into[f.name] = value;
+      if (isZero(value) && !f.keepZero) {
+        if (into[f.name] !== undefined) delete into[f.name];
+      } else into[f.name] = value;
     }
   }
   return into;

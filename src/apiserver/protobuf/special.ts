@@ -29,7 +29,10 @@ const MAX_SECONDS = 253402300799;
 // time.Time{} (Go's zero time) as Unix seconds: a zero Time prints as null.
 const GO_ZERO_SECONDS = -62135596800;
 
-/** meta.v1.Time and MicroTime: {seconds=1, nanos=2}; an empty message is the zero time. */
+/**
+ * meta.v1.Time and MicroTime: {seconds=1, nanos=2}; an empty message is the zero time. Go's Time drops the
+ * nanoseconds when decoding; MicroTime keeps them, carrying whole seconds over as time.Unix does.
+ */
 function timestamp(micro: boolean): SpecialDecoder {
   return (r) => {
     let seconds = 0;
@@ -43,11 +46,14 @@ function timestamp(micro: boolean): SpecialDecoder {
       else nanos = r.int32();
       return true;
     });
+    if (!micro) nanos = 0;
+    const carry = Math.floor(nanos / 1e9);
+    seconds += carry;
+    nanos -= carry * 1e9;
     if (empty || (seconds === GO_ZERO_SECONDS && nanos === 0)) return null;
     if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw malformed(`time ${seconds}s is outside years 0000-9999`);
-    if (nanos < 0 || nanos > 999_999_999) throw malformed(`nanoseconds ${nanos} out of range`);
     const base = new Date(seconds * 1000).toISOString().slice(0, 19);
-    // Time is second precision in JSON; MicroTime always prints six digits, truncated as Go's Format does.
+    // MicroTime always prints six digits, truncated as Go's Format does.
     return micro ? `${base}.${String(Math.floor(nanos / 1000)).padStart(6, "0")}Z` : `${base}Z`;
   };
 }

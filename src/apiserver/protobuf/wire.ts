@@ -55,6 +55,12 @@ export class WireReader {
     return this.int64() | 0;
   }
 
+  /** A length-delimited UTF-8 string. */
+  string(): string {
+    const [s, e] = this.delimited();
+    return utf8(this.buf, s, e);
+  }
+
   /** The bounds of a length-delimited value, leaving the reader just past it. */
   delimited(): [start: number, end: number] {
     const len = this.varint();
@@ -77,4 +83,19 @@ export class WireReader {
   private need(n: number): void {
     if (n > this.end - this.pos) throw malformed("unexpected end of data");
   }
+}
+
+// Buffer#toString crosses into C++, which costs more than decoding a short ASCII string (most names, keys
+// and values in an object) by hand.
+const SHORT = 48;
+
+export function utf8(buf: Buffer, start: number, end: number): string {
+  if (end - start > SHORT) return buf.toString("utf8", start, end);
+  let out = "";
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return buf.toString("utf8", start, end);
+    out += String.fromCharCode(c);
+  }
+  return out;
 }

@@ -24,13 +24,30 @@ export function resourcePrefixOf(key: string): string {
   return key;
 }
 
+/**
+ * JSON without metadata.resourceVersion, with apiVersion, kind and metadata first: the first `"metadata":{`
+ * in a stored value is then always the object's own (quotes inside strings are escaped), which lets
+ * withVersionJson add the resourceVersion without decoding.
+ */
 export function encodeForStorage(obj: KubeObject): string {
-  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
-  return JSON.stringify({ ...obj, metadata: meta });
+  const { apiVersion, kind, metadata, ...rest } = obj;
+  const { resourceVersion: _rv, ...meta } = metadata ?? {};
+  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
 }
 
 export function decodeStored(value: string, modRevision: number): KubeObject {
   const obj = JSON.parse(value) as KubeObject;
   obj.metadata = { ...obj.metadata, resourceVersion: String(modRevision) };
   return obj;
+}
+
+const METADATA = '"metadata":{';
+
+/** The stored JSON with metadata.resourceVersion set, by splicing text rather than decoding and encoding. */
+export function withVersionJson(value: string, modRevision: number): string {
+  const at = value.indexOf(METADATA);
+  if (at < 0) return JSON.stringify(decodeStored(value, modRevision));
+  const cut = at + METADATA.length;
+  const sep = value.charCodeAt(cut) === 125 /* } */ ? "" : ",";
+  return `${value.slice(0, cut)}"resourceVersion":"${modRevision}"${sep}${value.slice(cut)}`;
 }

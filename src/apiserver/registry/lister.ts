@@ -12,11 +12,11 @@ import { decodeContinue, encodeContinue } from "./list-options.ts";
 import type { ObjectFilter } from "./filter.ts";
 import { toStatusError } from "./storage-errors.ts";
 
+/** A listed object: decoded on demand, serialized once (`json`) when it came from the cache. */
 export interface ListedItem {
-  key: string;
-  obj: KubeObject;
-  /** Serialized object when it came from the cache (saves re-encoding). */
-  json: string | undefined;
+  readonly key: string;
+  readonly obj: KubeObject;
+  readonly json: string | undefined;
 }
 
 export interface ListPage {
@@ -53,9 +53,9 @@ export class Lister {
     let i = 0;
     for (; i < all.length; i++) {
       const c = all[i]!;
-      if (!filter.matches(c.obj)) continue;
+      if (!filter.everything && !filter.matches(c.obj)) continue;
       if (opts.limit && items.length === opts.limit) break;
-      items.push({ key: c.key, obj: c.obj, json: c.json });
+      items.push(c);
     }
     const more = i < all.length;
     return {

@@ -15,7 +15,17 @@ export function generateNameFrom(base: string): string {
   return trimmed + s;
 }
 
-export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+let lastSecond = -1;
+let lastText = "";
+/** RFC 3339 at second precision, as upstream's metav1.Time; formatted once per second on the hot path. */
+export function rfc3339(d: Date): string {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = d.toISOString().slice(0, 19) + "Z";
+  }
+  return lastText;
+}
 
 export function prepareMetadataForCreate(obj: KubeObject, rt: ResourceType, now: Date): void {
   const meta = (obj.metadata ??= {});

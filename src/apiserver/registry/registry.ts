@@ -2,6 +2,7 @@
 import type { ResourceType } from "../../api/scheme.ts";
 import { ResourceStore } from "./store.ts";
 import type { StoreDeps } from "./store.ts";
+import { ConvertingStore } from "./converting-store.ts";
 
 export class Registry {
   private readonly byPath = new Map<string, ResourceStore>();
@@ -9,7 +10,12 @@ export class Registry {
 
   constructor(resources: readonly ResourceType[], deps: StoreDeps) {
     this.resources = resources;
-    for (const rt of resources) this.byPath.set(`${rt.group}/${rt.version}/${rt.plural}`, new ResourceStore(rt, deps));
+    for (const rt of resources.filter((r) => !r.conversion)) this.byPath.set(`${rt.group}/${rt.version}/${rt.plural}`, new ResourceStore(rt, deps));
+    for (const rt of resources.filter((r) => r.conversion)) {
+      const inner = this.store(rt.group, rt.conversion!.storageVersion, rt.plural);
+      if (!inner) throw new Error(`${rt.group}/${rt.version} ${rt.plural}: storage version ${rt.conversion!.storageVersion} is not served`);
+      this.byPath.set(`${rt.group}/${rt.version}/${rt.plural}`, new ConvertingStore(rt, inner, deps));
+    }
   }
 
   store(group: string, version: string, plural: string): ResourceStore | undefined {
@@ -18,7 +24,7 @@ export class Registry {
 
   /** The store of a kind's preferred version (for internal callers). */
   storeOf(group: string, kind: string): ResourceStore {
-    for (const s of this.byPath.values()) if (s.rt.group === group && s.rt.kind === kind) return s;
+    for (const s of this.byPath.values()) if (s.rt.group === group && s.rt.kind === kind && !s.rt.conversion) return s;
     throw new Error(`no resource of kind ${group}/${kind}`);
   }
 }

@@ -18,6 +18,8 @@ import { toStatusError } from "./storage-errors.ts";
 import { validateForCreate, validateForUpdate } from "./validate.ts";
 import { trackManagedFields } from "./managed-fields.ts";
 import { prepareKindForCreate, prepareKindForUpdate } from "./kind-rules.ts";
+import { omitEmpty } from "./omit-empty.ts";
+import { schemaFor } from "./schema.ts";
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -51,6 +53,7 @@ export interface StoreDeps {
 }
 
 const MAX_RETRIES = 16;
+const GENERATE_NAME_ATTEMPTS = 8;
 
 export class ResourceStore {
   readonly rt: ResourceType;
@@ -73,8 +76,8 @@ export class ResourceStore {
     return decodeStored(kv.value, kv.modRevision);
   }
 
-  async create(namespace: string | undefined, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
-    const obj = structuredClone(input);
+  /** Creates the object; `obj` becomes the store's (callers pass a freshly decoded body). */
+  async create(namespace: string | undefined, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     this.checkTypeMeta(obj);
     const meta = (obj.metadata ??= {});
     if (this.rt.namespaced) {
@@ -85,12 +88,14 @@ export class ResourceStore {
     } else {
       delete meta.namespace;
     }
-    if (!meta.name && meta.generateName) meta.name = generateNameFrom(meta.generateName);
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = generateNameFrom(meta.generateName!);
     const name = meta.name ?? "";
     const now = this.deps.now();
     prepareMetadataForCreate(obj, this.rt, now);
     if (this.rt.status && this.rt.kind !== "Namespace") delete obj.status;
     prepareKindForCreate(this.rt, obj);
+    omitEmpty(obj, schemaFor(this.rt));
     this.rt.strategy.defaults?.(obj);
     const attrs = { operation: "CREATE" as const, resource: this.rt, subresource: undefined, namespace, name, object: obj, old: undefined, user: opts.user, dryRun: opts.dryRun };
     await runAdmission(this.deps.admission, "admit", attrs);
@@ -99,11 +104,16 @@ export class ResourceStore {
     await runAdmission(this.deps.admission, "validate", attrs);
     if (!opts.applied) trackManagedFields(this.rt, undefined, obj, opts.fieldManager, undefined, now);
     if (opts.dryRun) return obj;
-    try {
-      const kv = await this.deps.storage.create(this.key(namespace, name), encodeForStorage(obj));
-      return withVersion(obj, kv.modRevision);
-    } catch (err) {
-      throw toStatusError(err, this.gr, name);
+    // A generated name that is taken is drawn again, as upstream 1.32 does (RetryGenerateName).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const kv = await this.deps.storage.create(this.key(namespace, obj.metadata!.name!), encodeForStorage(obj));
+        return withVersion(obj, kv.modRevision);
+      } catch (err) {
+        const taken = err instanceof StorageError && err.code === "KeyExists";
+        if (!(generated && taken && attempt < GENERATE_NAME_ATTEMPTS)) throw toStatusError(err, this.gr, obj.metadata!.name!);
+        obj.metadata!.name = generateNameFrom(obj.metadata!.generateName!);
+      }
     }
   }
 
@@ -121,7 +131,8 @@ export class ResourceStore {
       const kv = await this.read(namespace, name);
       if (!kv) throw notFound(this.gr, name);
       const cur = decodeStored(kv.value, kv.modRevision);
-      const desired = await mutate(structuredClone(cur));
+      // A second decode is cheaper than a deep clone and gives mutate a private copy.
+      const desired = await mutate(decodeStored(kv.value, kv.modRevision));
       const pinned = desired.metadata?.resourceVersion;
       if (pinned !== undefined && pinned !== "" && pinned !== cur.metadata!.resourceVersion) throw conflict(this.gr, name);
       const next = await this.prepareUpdate(namespace, name, desired, cur, opts);
@@ -162,6 +173,7 @@ export class ResourceStore {
     prepareKindForUpdate(this.rt, next, cur, opts.subresource);
     // An unconditional update validates as if it named the current version (as upstream's guaranteed update).
     next.metadata!.resourceVersion = cur.metadata!.resourceVersion;
+    omitEmpty(next, schemaFor(this.rt));
     this.rt.strategy.defaults?.(next);
     const attrs = { operation: "UPDATE" as const, resource: this.rt, subresource: opts.subresource, namespace, name, object: next, old: cur, user: opts.user, dryRun: opts.dryRun };
     await runAdmission(this.deps.admission, "admit", attrs);

@@ -5,14 +5,30 @@
 import type { KeyValue, Storage, StorageError, WatchEvent } from "../../storage/interface.ts";
 import type { KubeObject } from "../../api/scheme.ts";
 import { logger } from "../../util/log.ts";
-import { decodeStored, resourcePrefixOf } from "../registry/codec.ts";
+import { resourcePrefixOf, withVersionJson } from "../registry/codec.ts";
 
-export interface CachedObject {
-  key: string;
-  obj: KubeObject;
-  /** The object serialized with its resourceVersion, shared by every response that carries it. */
-  json: string;
-  rv: number;
+/**
+ * One object as the cache holds it: its serialized form (with resourceVersion), shared by every response
+ * that carries it, and the decoded object, made only when something needs to look inside (selectors,
+ * tables, admission lookups).
+ */
+export class CachedObject {
+  readonly key: string;
+  readonly json: string;
+  readonly rv: number;
+  #obj: KubeObject | undefined;
+
+  constructor(key: string, json: string, rv: number, obj?: KubeObject) {
+    this.key = key;
+    this.json = json;
+    this.rv = rv;
+    this.#obj = obj;
+  }
+
+  /** Shared: callers must not mutate it. */
+  get obj(): KubeObject {
+    return (this.#obj ??= JSON.parse(this.json) as KubeObject);
+  }
 }
 
 export interface CacheEvent {
@@ -106,8 +122,7 @@ export class WatchCache {
     this.startRevision = revision!;
     this.revision = revision!;
     for (const kv of kvs) {
-      const cached = this.decode(kv);
-      if (cached) this.resource(resourcePrefixOf(kv.key)).items.set(kv.key, cached);
+      this.resource(resourcePrefixOf(kv.key)).items.set(kv.key, this.decode(kv));
     }
     await this.storage.watch({
       prefix: "/registry/",
@@ -180,14 +195,8 @@ export class WatchCache {
     return rc;
   }
 
-  private decode(kv: KeyValue): CachedObject | undefined {
-    try {
-      const obj = decodeStored(kv.value, kv.modRevision);
-      return { key: kv.key, obj, json: JSON.stringify(obj), rv: kv.modRevision };
-    } catch (err) {
-      this.log.error({ key: kv.key, err: (err as Error).message }, "undecodable value in storage; skipped");
-      return undefined;
-    }
+  private decode(kv: KeyValue): CachedObject {
+    return new CachedObject(kv.key, withVersionJson(kv.value, kv.modRevision), kv.modRevision);
   }
 
   private onEvents(events: WatchEvent[]): void {
@@ -199,17 +208,12 @@ export class WatchCache {
       const prev = rc.items.get(key);
       let cev: CacheEvent | undefined;
       if (ev.type === "put") {
-        const cur = this.decode(ev.kv);
-        if (!cur) continue;
-        cev = { type: prev ? "MODIFIED" : "ADDED", rv: ev.kv.modRevision, cur, prev };
+        cev = { type: prev ? "MODIFIED" : "ADDED", rv: ev.kv.modRevision, cur: this.decode(ev.kv), prev };
         last = ev.kv.modRevision;
       } else {
-        const base = prev ?? this.decode(ev.prev);
-        if (!base) continue;
-        // A deleted object is reported with the deletion's revision, as upstream does.
-        const obj = { ...base.obj, metadata: { ...base.obj.metadata, resourceVersion: String(ev.revision) } };
-        const cur: CachedObject = { key, obj, json: JSON.stringify(obj), rv: ev.revision };
-        cev = { type: "DELETED", rv: ev.revision, cur, prev: base };
+        // A deleted object is reported as it was last stored, with the deletion's revision, as upstream does.
+        const cur = new CachedObject(key, withVersionJson(ev.prev.value, ev.revision), ev.revision);
+        cev = { type: "DELETED", rv: ev.revision, cur, prev: prev ?? this.decode(ev.prev) };
         last = ev.revision;
       }
       rc.apply(cev);

@@ -1,7 +1,8 @@
 // Continuous compaction. Every tick picks a compact revision that keeps a window of recent history, records it
 // (reads and watches below it fail with Compacted from then on), then removes rows in small revision batches,
-// yielding to the event loop between batches, and finally keeps the file bounded (WAL checkpoint, incremental
-// vacuum of free pages).
+// yielding to the event loop between batches, and finally keeps the file bounded (incremental vacuum of free
+// pages; the WAL is checkpointed and bounded by the checkpointer thread, see checkpoint-worker.ts). A batch that
+// finds the writer lock taken by that thread waits for it (writable()) and runs again.
 //
 // Window: history is kept until it is BOTH more than `retainRevisions` revisions old AND older than `retainMs`.
 // The revision floor serves watchers and paged lists that lag by count; the time floor gives a client paging a
@@ -14,6 +15,7 @@
 // the state at the compact revision and every later change (with its previous value) stay readable.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { logger } from "../../util/log.ts";
+import { isBusy } from "./checkpointer.ts";
 
 const log = logger("storage.sqlite.compactor");
 
@@ -46,6 +48,7 @@ export class Compactor {
   readonly #retainRevisions: number;
   readonly #retainMs: number;
   readonly #now: () => number;
+  readonly #writable: () => Promise<void>;
   #compactRevision: number;
   #cursor: number;
   #samples: Sample[] = [];
@@ -57,7 +60,14 @@ export class Compactor {
 
   constructor(
     db: DatabaseSync,
-    state: { currentRevision: () => number; compactRevision: number; compactCursor: number; now?: () => number },
+    state: {
+      currentRevision: () => number;
+      compactRevision: number;
+      compactCursor: number;
+      now?: () => number;
+      /** Resolves when a write that got SQLITE_BUSY may try again. */
+      writable?: () => Promise<void>;
+    },
     opts: CompactionOptions = {},
   ) {
     this.#db = db;
@@ -65,6 +75,7 @@ export class Compactor {
     this.#compactRevision = state.compactRevision;
     this.#cursor = state.compactCursor;
     this.#now = state.now ?? Date.now;
+    this.#writable = state.writable ?? (() => new Promise((r) => setTimeout(r, 2)));
     this.#interval = opts.compactIntervalMs ?? 1000;
     this.#retainRevisions = opts.retainRevisions ?? 10_000;
     this.#retainMs = opts.retainMs ?? 5 * 60_000;
@@ -116,9 +127,14 @@ export class Compactor {
 
   /** Records `revision` as compacted and resolves once rows at or below it are removed. */
   async compact(revision: number): Promise<void> {
-    if (revision > this.#compactRevision) {
-      this.#st.setMeta.run("compact_revision", revision);
-      this.#compactRevision = revision;
+    while (revision > this.#compactRevision && !this.#closed) {
+      try {
+        this.#st.setMeta.run("compact_revision", revision);
+        this.#compactRevision = revision;
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        await this.#writable();
+      }
     }
     await this.#drain();
   }
@@ -147,6 +163,10 @@ export class Compactor {
           this.#removeBatch(Math.min(this.#cursor + BATCH_REVISIONS, this.#compactRevision));
           setImmediate(step);
         } catch (err) {
+          if (isBusy(err)) {
+            void this.#writable().then(step);
+            return;
+          }
           this.#draining = undefined;
           reject(err);
         }
@@ -171,14 +191,19 @@ export class Compactor {
     this.#cursor = upTo;
   }
 
-  /** Keeps the WAL from growing past one checkpoint's worth and hands free pages back to the filesystem. */
+  /** Hands free pages back to the filesystem. */
   async #boundFiles(): Promise<void> {
-    this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     for (let step = 0; step < VACUUM_MAX_STEPS && !this.#closed; step++) {
       const free = this.#db.prepare("PRAGMA freelist_count").get()!.freelist_count as number;
       const pages = this.#db.prepare("PRAGMA page_count").get()!.page_count as number;
       if (free < VACUUM_PAGES || free < pages * VACUUM_FREE_RATIO) return;
-      this.#db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES})`);
+      try {
+        this.#db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES})`);
+      } catch (err) {
+        // The checkpointer holds the writer lock: the next tick carries on.
+        if (isBusy(err)) return;
+        throw err;
+      }
       await new Promise((r) => setImmediate(r));
     }
   }

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS meta (
 
 export interface OpenedDb {
   db: DatabaseSync;
+  /** The `<path>-lock` database whose exclusive lock makes this process the file's only owner; close it last. */
+  lock: DatabaseSync;
   /** The highest revision ever written (compaction may have removed its row, never the number). */
   revision: number;
   compactRevision: number;
@@ -41,30 +43,53 @@ export interface OpenedDb {
   compactCursor: number;
 }
 
-export function openDb(path: string): OpenedDb {
-  const db = new DatabaseSync(path, { timeout: 0 });
+/**
+ * Takes ownership of the store at `path`: opens the sibling `<path>-lock` database in EXCLUSIVE locking mode and
+ * writes to it, which takes its exclusive file lock until the connection closes (or the process dies: the OS
+ * drops the lock). A second opener, in this process or another, gets SQLITE_BUSY at once.
+ *
+ * One process must own the file because watches are delivered in-process, so a second writer would go unseen. The
+ * database itself cannot carry that lock: its own EXCLUSIVE locking mode would shut out the checkpointer thread.
+ */
+export function lockStore(path: string): DatabaseSync {
+  const lock = new DatabaseSync(`${path}-lock`, { timeout: 0 });
   try {
-    // One process owns the file: watches are delivered in-process, so a second writer would go unseen.
-    // EXCLUSIVE also lets WAL keep its index in process memory instead of a shared-memory file.
-    db.exec("PRAGMA locking_mode = EXCLUSIVE");
+    lock.exec("PRAGMA locking_mode = EXCLUSIVE");
+    lock.exec(`BEGIN EXCLUSIVE;
+      CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, since TEXT NOT NULL);
+      INSERT INTO owner (id, pid, since) VALUES (1, ${process.pid}, datetime('now'))
+        ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, since = excluded.since;
+      COMMIT`);
+    return lock;
+  } catch (err) {
+    lock.close();
+    throw err;
+  }
+}
+
+export function openDb(path: string): OpenedDb {
+  const lock = lockStore(path);
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path, { timeout: 0 });
     // auto_vacuum only takes effect if set before the first table is created.
     db.exec("PRAGMA auto_vacuum = INCREMENTAL");
     db.exec("PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL loses nothing committed when the process dies; only an OS crash can lose the tail.
     db.exec("PRAGMA synchronous = NORMAL");
-    // Each commit appends whole pages (row, index, current: ~3 pages); checkpoints fsync. Checkpointing every
-    // 4000 pages (16 MB) instead of SQLite's 1000 amortizes that fsync and rewrites hot pages less often.
-    // The compactor also checkpoints on its timer; journal_size_limit shrinks the WAL back after each one.
-    db.exec("PRAGMA wal_autocheckpoint = 4000");
-    db.exec("PRAGMA journal_size_limit = 16777216");
+    // Commits never checkpoint: a checkpoint (and its fsyncs) would hold the event loop for tens of ms. The
+    // checkpointer thread (checkpoint-worker.ts) does it, and also resets and truncates the WAL, so this
+    // connection needs no journal_size_limit.
+    db.exec("PRAGMA wal_autocheckpoint = 0");
     db.exec(SCHEMA);
     const meta = (name: string): number =>
-      (db.prepare("SELECT value FROM meta WHERE name = ?").get(name)?.value as number | undefined) ?? 0;
+      (db!.prepare("SELECT value FROM meta WHERE name = ?").get(name)?.value as number | undefined) ?? 0;
     const maxRev = (db.prepare("SELECT max(revision) AS r FROM log").get()?.r as number | null) ?? 0;
     const compactRevision = meta("compact_revision");
-    return { db, revision: Math.max(maxRev, compactRevision), compactRevision, compactCursor: meta("compact_cursor") };
+    return { db, lock, revision: Math.max(maxRev, compactRevision), compactRevision, compactCursor: meta("compact_cursor") };
   } catch (err) {
-    db.close();
+    db?.close();
+    lock.close();
     throw err;
   }
 }

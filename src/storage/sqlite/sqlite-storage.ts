@@ -5,16 +5,22 @@
 // a check-then-write (create's existence test, update's compare-and-swap) cannot race. UNIQUE(key,
 // prev_revision) still guards the log against a broken invariant. A write resolves only after COMMIT, and
 // watchers learn of it only after COMMIT (see watch-hub.ts).
+//
+// WAL checkpoints run in a worker thread (checkpointer.ts). While it resets the WAL it holds the writer lock for a
+// moment; a write that meets it (SQLITE_BUSY at BEGIN, before anything was read for the write) waits without
+// blocking the event loop and then runs again from the start, its reads included, so the above still holds.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StorageError } from "../interface.ts";
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from "../interface.ts";
+import { Checkpointer, isBusy } from "./checkpointer.ts";
+import type { CheckpointOptions } from "./checkpointer.ts";
 import { Compactor } from "./compactor.ts";
 import type { CompactionOptions } from "./compactor.ts";
 import { prefixEnd } from "./prefix.ts";
 import { openDb } from "./schema.ts";
 import { WatchHub, asStorageError } from "./watch-hub.ts";
 
-export type SqliteStorageOptions = CompactionOptions;
+export type SqliteStorageOptions = CompactionOptions & CheckpointOptions;
 
 interface Row {
   key: string;
@@ -23,11 +29,17 @@ interface Row {
   value: string;
 }
 
-const SQLITE_BUSY = 5;
 const SQLITE_CONSTRAINT = 19;
+/** A write that keeps finding the writer lock taken for this long fails with Timeout. */
+const WRITE_BUSY_TIMEOUT_MS = 10_000;
+
+/** Thrown by #write when BEGIN finds the writer lock taken; #mutate waits and runs the write again. */
+const WRITER_BUSY = Symbol("writer busy");
 
 export class SqliteStorage implements Storage {
   readonly #db: DatabaseSync;
+  readonly #lock: DatabaseSync;
+  readonly #checkpointer: Checkpointer;
   readonly #hub: WatchHub;
   readonly #compactor: Compactor;
   readonly #st: ReturnType<typeof prepare>;
@@ -41,8 +53,7 @@ export class SqliteStorage implements Storage {
     try {
       return new SqliteStorage(path, opts);
     } catch (err) {
-      const code = (err as { errcode?: number }).errcode;
-      if (code === SQLITE_BUSY) throw new StorageError("Unavailable", `${path} is in use by another process`);
+      if (isBusy(err)) throw new StorageError("Unavailable", `${path} is in use by another process`);
       throw asStorageError(err);
     }
   }
@@ -50,14 +61,21 @@ export class SqliteStorage implements Storage {
   private constructor(path: string, opts: SqliteStorageOptions) {
     const opened = openDb(path);
     this.#db = opened.db;
+    this.#lock = opened.lock;
     this.#revision = opened.revision;
     this.#st = prepare(this.#db);
-    this.#compactor = new Compactor(this.#db, { ...opened, currentRevision: () => this.#revision }, opts);
+    this.#checkpointer = new Checkpointer(path, opts);
+    this.#compactor = new Compactor(
+      this.#db,
+      { ...opened, currentRevision: () => this.#revision, writable: () => this.#checkpointer.writable() },
+      opts,
+    );
     this.#hub = new WatchHub({
       currentRevision: () => this.#revision,
       compactRevision: () => this.#compactor.compactRevision,
       readHistory: (prefix, after, upTo) => this.#readHistory(prefix, after, upTo),
     });
+    this.#checkpointer.start();
     this.#compactor.start();
   }
 
@@ -97,8 +115,11 @@ export class SqliteStorage implements Storage {
     return result;
   }
 
-  async create(key: string, value: string): Promise<KeyValue> {
-    this.#open();
+  create(key: string, value: string): Promise<KeyValue> {
+    return this.#mutate(() => this.#create(key, value));
+  }
+
+  #create(key: string, value: string): KeyValue {
     const existing = this.#st.getCurrent.get(key) as Row | undefined;
     if (existing) throw new StorageError("KeyExists", `key ${key} already exists`, { key, current: toKv(existing) });
     // A key deleted earlier continues its chain from the tombstone, so UNIQUE(key, prev_revision) still holds.
@@ -113,8 +134,11 @@ export class SqliteStorage implements Storage {
     return kv;
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
-    this.#open();
+  update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+    return this.#mutate(() => this.#update(key, value, expectedModRevision));
+  }
+
+  #update(key: string, value: string, expectedModRevision: number): KeyValue {
     const cur = this.#st.getCurrentRevision.get(key) as { revision: number; create_revision: number } | undefined;
     if (!cur) throw new StorageError("NotFound", `key ${key} not found`, { key });
     if (cur.revision !== expectedModRevision) throw this.#conflict(key, expectedModRevision);
@@ -131,8 +155,11 @@ export class SqliteStorage implements Storage {
     return kv;
   }
 
-  async delete(key: string, expectedModRevision?: number): Promise<{ prev: KeyValue; revision: number }> {
-    this.#open();
+  delete(key: string, expectedModRevision?: number): Promise<{ prev: KeyValue; revision: number }> {
+    return this.#mutate(() => this.#delete(key, expectedModRevision));
+  }
+
+  #delete(key: string, expectedModRevision?: number): { prev: KeyValue; revision: number } {
     const row = this.#st.getCurrent.get(key) as Row | undefined;
     if (!row) throw new StorageError("NotFound", `key ${key} not found`, { key });
     const prev = toKv(row);
@@ -180,7 +207,30 @@ export class SqliteStorage implements Storage {
     this.#closed = true;
     this.#compactor.stop();
     this.#hub.failAll(new StorageError("Unavailable", "storage closed"));
+    // The worker's final checkpoint empties the WAL; this connection, closed last, then deletes it.
+    await this.#checkpointer.stop();
     this.#db.close();
+    this.#lock.close();
+  }
+
+  /**
+   * Runs a write (its reads, checks and transaction, synchronously). If the checkpointer holds the writer lock
+   * the write waits for it without blocking the event loop, then runs again from the start.
+   */
+  async #mutate<T>(run: () => T): Promise<T> {
+    let deadline = 0;
+    for (;;) {
+      this.#open();
+      try {
+        return run();
+      } catch (err) {
+        if (err !== WRITER_BUSY) throw err;
+      }
+      const now = Date.now();
+      if (deadline === 0) deadline = now + WRITE_BUSY_TIMEOUT_MS;
+      else if (now > deadline) throw new StorageError("Timeout", "the database stayed locked; write not attempted");
+      await this.#checkpointer.writable();
+    }
   }
 
   /** Runs one write transaction and advances the revision once it has committed. */
@@ -188,6 +238,11 @@ export class SqliteStorage implements Storage {
     const revision = this.#revision + 1;
     try {
       this.#st.begin.run();
+    } catch (err) {
+      if (isBusy(err)) throw WRITER_BUSY;
+      throw asStorageError(err);
+    }
+    try {
       body();
       this.#st.commit.run();
     } catch (err) {
@@ -198,6 +253,7 @@ export class SqliteStorage implements Storage {
       throw asStorageError(err);
     }
     this.#revision = revision;
+    this.#checkpointer.committed();
   }
 
   #conflict(key: string, expected: number | undefined): StorageError {

@@ -1,0 +1,122 @@
+// Main-thread side of the WAL checkpointer (checkpoint-worker.ts runs the checkpoints in a worker thread).
+//
+// The store tells it about commits (committed()); every `nudgeCommits` commits it asks the worker for a round
+// early, so the WAL stays bounded at any write rate, not only at the worker's timer. When a write finds the writer
+// lock taken (SQLITE_BUSY: the worker is resetting the WAL) it waits on writable(), which resolves when the worker
+// reports the checkpoint over, or after a short poll interval, whichever comes first; the event loop keeps running.
+import { Worker } from "node:worker_threads";
+import { resolve } from "node:path";
+import { logger } from "../../util/log.ts";
+import type { CheckpointWorkerData, FromCheckpointer, ToCheckpointer } from "./checkpoint-worker.ts";
+
+const log = logger("storage.sqlite.checkpointer");
+
+export interface CheckpointOptions {
+  /** How often the worker checkpoints without being asked. Default 500 ms. */
+  checkpointIntervalMs?: number;
+  /** Ask the worker for a round after this many commits. Default 1000 (a few MB of WAL). */
+  checkpointNudgeCommits?: number;
+  /** Reset the WAL once it holds this many frames (pages). Default 4096 (16 MB with 4 KB pages). */
+  walRestartFrames?: number;
+  /** Truncate instead of reset when the WAL file is larger than this. Default 64 MB. */
+  walTruncateBytes?: number;
+}
+
+/** How long the worker waits for the writer lock before settling for a PASSIVE checkpoint. */
+const WORKER_BUSY_TIMEOUT_MS = 250;
+/** A writer that got SQLITE_BUSY retries after at most this long even without word from the worker. */
+const BUSY_POLL_MS = 2;
+/** close() terminates a worker that has not finished its final checkpoint by then. */
+const STOP_TIMEOUT_MS = 10_000;
+/** An unexpectedly ended worker is started again after this long. */
+const RESPAWN_MS = 1000;
+
+/** Whether a node:sqlite error is SQLITE_BUSY (or one of its extended codes): a lock held by another connection. */
+export const isBusy = (err: unknown): boolean => ((err as { errcode?: number } | null)?.errcode ?? 0) % 256 === 5;
+
+const GROWN: ToCheckpointer = { type: "grown" };
+
+export class Checkpointer {
+  readonly #data: CheckpointWorkerData;
+  readonly #nudgeCommits: number;
+  #worker: Worker | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #respawn: NodeJS.Timeout | undefined;
+  #commits = 0;
+  #gate: { promise: Promise<void>; release: () => void } | undefined;
+  #stopped = false;
+
+  constructor(path: string, opts: CheckpointOptions = {}) {
+    this.#data = {
+      path: resolve(path),
+      intervalMs: opts.checkpointIntervalMs ?? 500,
+      restartFrames: opts.walRestartFrames ?? 4096,
+      truncateBytes: opts.walTruncateBytes ?? 64 * 1024 * 1024,
+      busyTimeoutMs: WORKER_BUSY_TIMEOUT_MS,
+    };
+    this.#nudgeCommits = opts.checkpointNudgeCommits ?? 1000;
+  }
+
+  start(): void {
+    if (this.#stopped) return;
+    const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url), { workerData: this.#data });
+    // The worker must not keep the process alive: a process that exits without close() leaves a WAL that the
+    // next open recovers, as after a crash.
+    worker.unref();
+    this.#worker = worker;
+    worker.on("message", (msg: FromCheckpointer) => {
+      if (msg.type === "done") this.#release();
+      else log.error({ err: msg.message }, "WAL checkpoint failed");
+    });
+    worker.on("error", (err) => log.error({ err }, "WAL checkpointer failed"));
+    this.#exited = new Promise((resolve) => {
+      worker.once("exit", (code) => {
+        if (this.#worker === worker) this.#worker = undefined;
+        this.#release();
+        if (!this.#stopped) {
+          log.error({ code }, "WAL checkpointer exited; restarting it");
+          this.#respawn = setTimeout(() => this.start(), RESPAWN_MS);
+          this.#respawn.unref();
+        }
+        resolve();
+      });
+    });
+  }
+
+  /** Counts a commit; every nudgeCommits commits, asks the worker for a round. */
+  committed(): void {
+    if (++this.#commits < this.#nudgeCommits) return;
+    this.#commits = 0;
+    this.#worker?.postMessage(GROWN);
+  }
+
+  /** Resolves when a writer that got SQLITE_BUSY should try again. */
+  writable(): Promise<void> {
+    if (this.#gate) return this.#gate.promise;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    const timer = setTimeout(() => this.#release(), BUSY_POLL_MS);
+    this.#gate = { promise, release: () => (clearTimeout(timer), release()) };
+    return promise;
+  }
+
+  /** Stops the worker (after a final checkpoint that empties the WAL) and resolves once it has exited. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#respawn);
+    const worker = this.#worker;
+    if (!worker) return;
+    // Keep the process alive until the worker has closed its connection; a worker stuck in I/O is terminated.
+    worker.ref();
+    worker.postMessage({ type: "stop" } satisfies ToCheckpointer);
+    const stuck = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+    await this.#exited;
+    clearTimeout(stuck);
+  }
+
+  #release(): void {
+    const gate = this.#gate;
+    this.#gate = undefined;
+    gate?.release();
+  }
+}
