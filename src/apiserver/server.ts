@@ -1,7 +1,6 @@
 // The API server: HTTPS with HTTP/2 and HTTP/1.1, client-certificate and bearer authentication, then
 // routing to discovery, OpenAPI, health, metrics, reviews and resource handlers.
 import http2 from "node:http2";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
@@ -12,6 +11,8 @@ import type { UserInfo } from "./authn/user.ts";
 import { parseRequestInfo } from "./request-info.ts";
 import { sendError, sendJson, sendText } from "./http/respond.ts";
 import type { Response } from "./http/respond.ts";
+import { fromHttp1, fromStream } from "./http/request.ts";
+import type { Request } from "./http/request.ts";
 import { negotiate } from "./http/negotiate.ts";
 import type { Discovery } from "./handlers/discovery.ts";
 import { handleResource } from "./handlers/resources.ts";
@@ -37,8 +38,6 @@ export interface ApiServerOptions {
 const PUBLIC_PATHS = new Set(["/version", "/healthz", "/livez", "/readyz"]);
 const log = logger("apiserver");
 
-type Request = IncomingMessage | Http2ServerRequest;
-
 export class ApiServer {
   private readonly server: http2.Http2SecureServer;
   private readonly opts: ApiServerOptions;
@@ -56,9 +55,18 @@ export class ApiServer {
       rejectUnauthorized: false,
       settings: { maxConcurrentStreams: 1000 },
     });
-    this.server.on("request", (req: Request, res: Http2ServerResponse | ServerResponse) => {
-      void this.handle(req, res as unknown as Response);
+    const onStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+      const { req, res } = fromStream(stream, headers);
+      void this.handle(req, res);
+    };
+    // HTTP/1.1 arrives as 'request'. Listening for it makes Node add its compatibility handler for HTTP/2
+    // streams too; that handler is removed so HTTP/2 stays on the cheaper stream API.
+    this.server.on("request", (message: IncomingMessage, response: ServerResponse) => {
+      const { req, res } = fromHttp1(message, response);
+      void this.handle(req, res);
     });
+    for (const l of this.server.listeners("stream")) this.server.removeListener("stream", l as never);
+    this.server.on("stream", onStream);
     // Idle connections of long-gone clients should not pin memory.
     this.server.setTimeout(0);
   }
@@ -90,16 +98,16 @@ export class ApiServer {
 
   private async handle(req: Request, res: Response): Promise<void> {
     const start = process.hrtime.bigint();
-    const url = req.url ?? "/";
+    const url = req.url;
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
-    let verb = req.method ?? "GET";
+    let verb = req.method;
     let resource = "";
     try {
       const user = await this.authenticate(req);
       if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
-      const info = parseRequestInfo(req.method ?? "GET", path, query);
+      const info = parseRequestInfo(req.method, path, query);
       if (info.kind === "resource") {
         verb = info.verb;
         resource = info.resource;
@@ -117,7 +125,7 @@ export class ApiServer {
   }
 
   private async authenticate(req: Request): Promise<UserInfo | undefined> {
-    const socket = ((req as Http2ServerRequest).stream?.session?.socket ?? req.socket) as TLSSocket;
+    const socket = req.socket;
     let certUser = this.certUsers.get(socket);
     if (certUser === undefined) {
       certUser = null;

@@ -1,6 +1,5 @@
 // Serves /openapi/v2 and /openapi/v3[/<gv path>] from the prebuilt documents, honouring If-None-Match.
-import type { IncomingMessage } from "node:http";
-import type { Http2ServerRequest } from "node:http2";
+import type { Request } from "../http/request.ts";
 import type { ResourceType } from "../../api/scheme.ts";
 import { notFound } from "../../api/errors.ts";
 import { openapiV2Body } from "../openapi/v2.ts";
@@ -14,7 +13,7 @@ export class OpenApi {
     this.resources = resources;
   }
 
-  serve(path: string, req: IncomingMessage | Http2ServerRequest, res: Response): void {
+  serve(path: string, req: Request, res: Response): void {
     let doc: { body: Buffer; etag: string } | undefined;
     if (path === "/openapi/v2") doc = openapiV2Body(this.resources);
     else if (path === "/openapi/v3" || path === "/openapi/v3/") doc = openapiV3RootBody(this.resources);

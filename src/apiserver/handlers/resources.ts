@@ -1,5 +1,6 @@
 // Resource requests: maps a parsed request (verb, resource, name, subresource) onto the resource's store,
 // decoding bodies, applying patches, and rendering results (object, list, Table, metadata) as negotiated.
+import type { Request } from "../http/request.ts";
 import type { KubeObject } from "../../api/scheme.ts";
 import { apiVersionOf } from "../../api/scheme.ts";
 import { badRequest, methodNotAllowed, notFound } from "../../api/errors.ts";
@@ -22,8 +23,6 @@ import { parseIncludeObject, partialMetadata, toTable } from "./table.ts";
 import { serveWatch } from "./watch.ts";
 import { applyPatch } from "./patch.ts";
 import { scaleOf, applyScale } from "./scale.ts";
-import type { IncomingMessage } from "node:http";
-import type { Http2ServerRequest } from "node:http2";
 
 export interface ResourceContext {
   registry: Registry;
@@ -36,7 +35,6 @@ export interface ResourceContext {
 
 export type SubresourceHandler = (args: { store: ResourceStore; req: ResourceRequest; body: unknown; opts: WriteOptions }) => Promise<{ code: number; body: unknown }>;
 
-type Request = IncomingMessage | Http2ServerRequest;
 
 export async function handleResource(ctx: ResourceContext, info: ResourceRequest, req: Request, res: Response, query: URLSearchParams, user: UserInfo | undefined): Promise<void> {
   const store = ctx.registry.store(info.group, info.version, info.resource);

@@ -1,8 +1,7 @@
 // The review kinds (create-only, never stored): SelfSubjectReview (kubectl auth whoami) and the access
 // reviews (kubectl auth can-i). Until RBAC lands every authenticated user may do everything, and the
 // access reviews say so.
-import type { IncomingMessage } from "node:http";
-import type { Http2ServerRequest } from "node:http2";
+import type { Request } from "../http/request.ts";
 import { badRequest } from "../../api/errors.ts";
 import type { ResourceRequest } from "../request-info.ts";
 import type { UserInfo } from "../authn/user.ts";
@@ -20,7 +19,7 @@ const REVIEWS: Record<string, string> = {
 };
 
 /** Answers a review request; false if the request is not one. */
-export async function handleReview(info: ResourceRequest, req: IncomingMessage | Http2ServerRequest, res: Response, user: UserInfo | undefined): Promise<boolean> {
+export async function handleReview(info: ResourceRequest, req: Request, res: Response, user: UserInfo | undefined): Promise<boolean> {
   const kind = REVIEWS[`${info.group}/${info.resource}`];
   if (!kind || info.name) return false;
   const body = decodeObject(await readBody(req), req.headers["content-type"]) as { spec?: Record<string, unknown>; metadata?: object };
