@@ -109,7 +109,7 @@ const serverPid = proc.pid!;
 try {
   await new Promise((r) => setTimeout(r, 1000));
   console.log(`objects ${OBJECTS}, clients ${CLIENTS}, value 512 B`);
-  console.log(`idle RSS (fresh)  ${(await rssMb(serverPid)).toFixed(0)} MB`);
+  console.log(`idle RSS (first start, certificates just issued)  ${(await rssMb(serverPid)).toFixed(0)} MB`);
   const creds = await loadCreds(dataDir);
   const sessions = Array.from({ length: CLIENTS }, () => connect(creds));
   await request(sessions[0]!, "POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bench" } }));
@@ -192,6 +192,8 @@ try {
   const restarted = await startServer(dataDir, port);
   proc = restarted.proc;
   console.log(`ready on existing data dir  ${restarted.readyMs.toFixed(0)} ms (process start to /readyz 200)`);
+  await new Promise((r) => setTimeout(r, 1000));
+  console.log(`idle RSS (restarted, ${OBJECTS + 1} objects stored)  ${(await rssMb(proc.pid!)).toFixed(0)} MB`);
 } finally {
   proc.kill("SIGKILL");
   await rm(dataDir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 // Verifying bound service-account tokens as upstream does: signature, issuer, audience intersection, time window,
 // then the service account and the bound object must still exist with the UIDs the token names.
-import { errors, importSPKI, jwtVerify } from "jose";
 import { unauthorized } from "../../api/errors.ts";
 import { logger } from "../../util/log.ts";
 import { serviceAccountUsername } from "./serviceaccount-token.ts";
@@ -55,11 +54,14 @@ function reject(why: string): never {
 
 /** Returns a function that maps a token to its service-account user or throws a 401 StatusError. */
 export function createServiceAccountVerifier(opts: ServiceAccountVerifierOptions): (token: string) => Promise<UserInfo> {
-  const key = importSPKI(opts.saPublicKeyPem, "ES256");
+  // The JOSE library loads on the first token, not at start: most servers see only client certificates.
+  let verifier: Promise<{ jose: typeof import("jose"); key: Awaited<ReturnType<typeof import("jose").importSPKI>> }> | undefined;
+  const load = () => (verifier ??= import("jose").then(async (jose) => ({ jose, key: await jose.importSPKI(opts.saPublicKeyPem, "ES256") })));
   return async (token) => {
+    const { jose, key } = await load();
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, await key, {
+      ({ payload } = await jose.jwtVerify(token, key, {
         issuer: opts.issuer,
         audience: opts.apiAudiences,
         algorithms: ["ES256"],
@@ -68,7 +70,7 @@ export function createServiceAccountVerifier(opts: ServiceAccountVerifierOptions
         ...(opts.now ? { currentDate: opts.now() } : {}),
       }));
     } catch (err) {
-      if (err instanceof errors.JOSEError) reject(err.code);
+      if (err instanceof jose.errors.JOSEError) reject(err.code);
       throw err;
     }
     const k8s = parseClaims(payload["kubernetes.io"]);

@@ -1,7 +1,7 @@
 // Minting bound service-account tokens: ES256 JWTs with upstream's claim layout, so that anything that reads
 // Kubernetes tokens (client libraries, OIDC-discovery consumers) sees what it expects.
 import { createHash, createPublicKey, randomUUID } from "node:crypto";
-import { SignJWT, importPKCS8 } from "jose";
+import type { importPKCS8 } from "jose";
 
 export interface ObjectRef {
   name: string;
@@ -47,7 +47,7 @@ const signers = new Map<string, Promise<{ key: Awaited<ReturnType<typeof importP
 function signerFor(pem: string) {
   let s = signers.get(pem);
   if (!s) {
-    s = importPKCS8(pem, "ES256").then((key) => ({ key, kid: keyId(pem) }));
+    s = import("jose").then((jose) => jose.importPKCS8(pem, "ES256")).then((key) => ({ key, kid: keyId(pem) }));
     signers.set(pem, s);
   }
   return s;
@@ -68,6 +68,7 @@ export async function issueServiceAccountToken(opts: IssueTokenOptions): Promise
     k8s.node = { name: ref.name, uid: ref.uid };
   }
   const { key, kid } = await signerFor(opts.privateKeyPem);
+  const { SignJWT } = await import("jose");
   const token = await new SignJWT({ "kubernetes.io": k8s })
     .setProtectedHeader({ alg: "ES256", kid })
     .setIssuer(opts.issuer)

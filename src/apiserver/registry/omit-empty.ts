@@ -3,25 +3,19 @@
 // decodes them to zero values). Empty structs stay: they are meaningful (`emptyDir: {}`).
 import type { Definitions, SchemaObject } from "../../api/openapi/types.ts";
 import type { KindSchema } from "./schema.ts";
+import { resolveSchema } from "./schema.ts";
 
-const REF = "#/definitions/";
-
-function resolve(defs: Definitions, s: SchemaObject | undefined): SchemaObject | undefined {
-  let cur = s;
-  for (let i = 0; cur?.$ref && i < 32; i++) cur = defs[cur.$ref.slice(REF.length)];
-  return cur;
-}
 
 const isEmptyMap = (v: unknown): boolean => !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0;
 
 export function omitEmpty(obj: unknown, schema: KindSchema): void {
-  walk(schema.definitions, resolve(schema.definitions, schema.definitions[schema.root]), obj);
+  walk(schema.definitions, resolveSchema(schema.definitions, schema.definitions[schema.root]), obj);
 }
 
 function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown): void {
   if (!s || value === null || typeof value !== "object" || s["x-kubernetes-preserve-unknown-fields"]) return;
   if (Array.isArray(value)) {
-    const items = resolve(defs, s.items);
+    const items = resolveSchema(defs, s.items);
     for (const v of value) walk(defs, items, v);
     return;
   }
@@ -29,7 +23,7 @@ function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown): v
   if (s.properties) {
     const required = s.required ?? [];
     for (const [k, v] of Object.entries(obj)) {
-      const child = resolve(defs, s.properties[k]);
+      const child = resolveSchema(defs, s.properties[k]);
       if (!child) continue;
       if (v === null || (!required.includes(k) && ((Array.isArray(v) && v.length === 0) || (isMap(child) && isEmptyMap(v))))) {
         delete obj[k];
@@ -38,7 +32,7 @@ function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown): v
       walk(defs, child, v);
     }
   } else if (s.additionalProperties && typeof s.additionalProperties === "object") {
-    const child = resolve(defs, s.additionalProperties);
+    const child = resolveSchema(defs, s.additionalProperties);
     for (const v of Object.values(obj)) walk(defs, child, v);
   }
 }

@@ -2,25 +2,19 @@
 // fieldValidation=Strict (400) and Warn (warning headers), as upstream's decoder reports them.
 import type { Definitions, SchemaObject } from "../../api/openapi/types.ts";
 import type { KindSchema } from "./schema.ts";
+import { resolveSchema } from "./schema.ts";
 
-const REF = "#/definitions/";
-
-function resolve(defs: Definitions, s: SchemaObject | undefined): SchemaObject | undefined {
-  let cur = s;
-  for (let i = 0; cur?.$ref && i < 32; i++) cur = defs[cur.$ref.slice(REF.length)];
-  return cur;
-}
 
 export function unknownFields(obj: unknown, schema: KindSchema): string[] {
   const out: string[] = [];
-  walk(schema.definitions, resolve(schema.definitions, schema.definitions[schema.root]), obj, "", out);
+  walk(schema.definitions, resolveSchema(schema.definitions, schema.definitions[schema.root]), obj, "", out);
   return out;
 }
 
 function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown, path: string, out: string[]): void {
   if (!s || value === null || typeof value !== "object" || s["x-kubernetes-preserve-unknown-fields"]) return;
   if (Array.isArray(value)) {
-    const items = resolve(defs, s.items);
+    const items = resolveSchema(defs, s.items);
     if (items) value.forEach((v, i) => walk(defs, items, v, `${path}[${i}]`, out));
     return;
   }
@@ -32,12 +26,12 @@ function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown, pa
         if (!(path === "" && (k === "apiVersion" || k === "kind"))) out.push(p);
         continue;
       }
-      walk(defs, resolve(defs, child), v, p, out);
+      walk(defs, resolveSchema(defs, child), v, p, out);
     }
     return;
   }
   if (s.additionalProperties && typeof s.additionalProperties === "object") {
-    const child = resolve(defs, s.additionalProperties);
+    const child = resolveSchema(defs, s.additionalProperties);
     for (const [k, v] of Object.entries(value)) walk(defs, child, v, path ? `${path}.${k}` : k, out);
   }
 }
