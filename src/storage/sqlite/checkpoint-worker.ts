@@ -7,16 +7,18 @@
 // writes, because SQLite only starts the WAL over from its beginning when a write transaction begins with every
 // frame already copied, and a busy writer always has appended more by then. So once the WAL holds `restartFrames`
 // frames, and after the PASSIVE passes have left only a small remainder, the round runs RESTART (or TRUNCATE when
-// the file has grown past `truncateBytes`, to give the space back): it takes the writer lock (waiting up to the
-// busy timeout, set on this connection only), copies the remainder and resets the WAL, so the next commit writes
-// from the start of the file again. While it holds the writer lock the main thread's writes get SQLITE_BUSY
-// immediately and wait (asynchronously) for the "done" message this worker posts afterwards.
+// the file has grown past `truncateBytes`, to give the space back): it takes the writer lock (this thread retries
+// for up to busyTimeoutMs; the main connection never waits), copies the remainder and resets the WAL, so the next
+// commit writes from the start of the file again. That first commit also syncs the new WAL header, so this thread
+// makes it, a one-row write to `meta`. While it holds the writer lock (a few ms) the main thread's writes get
+// SQLITE_BUSY at BEGIN and wait, without blocking the event loop, for the "done" message posted afterwards.
 //
 // Durability is SQLite's own: the checkpoint syncs the WAL before copying and the database after (synchronous =
 // NORMAL), exactly as the automatic checkpoint on the main thread did.
 import { statSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
+import { isBusy } from "./busy.ts";
 
 export interface CheckpointWorkerData {
   path: string;
@@ -47,13 +49,31 @@ interface CheckpointResult {
 
 const data = workerData as CheckpointWorkerData;
 const port = parentPort!;
-const db = new DatabaseSync(data.path, { timeout: data.busyTimeoutMs });
+// No busy timeout: SQLite's busy handler backs off in steps of up to 100 ms, while the main thread releases the
+// writer lock within a fraction of a millisecond; withWriterLock() retries at a finer grain.
+const db = new DatabaseSync(data.path, { timeout: 0 });
 db.exec("PRAGMA synchronous = NORMAL");
 // Reading the schema opens the WAL on this connection.
 db.prepare("SELECT count(*) FROM sqlite_schema").get();
 const passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 const restart = db.prepare("PRAGMA wal_checkpoint(RESTART)");
 const truncate = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+const begin = db.prepare("BEGIN IMMEDIATE");
+const commit = db.prepare("COMMIT");
+const rollback = db.prepare("ROLLBACK");
+// The first commit after a reset writes the WAL header and syncs it; this one takes that sync off the main thread.
+const touch = db.prepare("INSERT INTO meta (name, value) VALUES ('wal_resets', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1");
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Runs `fn` (which takes the writer lock) until it gets the lock or busyTimeoutMs pass; whether it got it. */
+function withWriterLock<T>(fn: () => T, locked: (r: T) => boolean): T {
+  const deadline = performance.now() + data.busyTimeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const r = fn();
+    if (locked(r) || performance.now() > deadline) return r;
+    Atomics.wait(sleeper, 0, 0, attempt < 20 ? 0.2 : 1);
+  }
+}
 
 const walBytes = (): number => {
   try {
@@ -69,14 +89,37 @@ let stopping = false;
 function round(final: boolean): void {
   let r = passive.get() as unknown as CheckpointResult;
   if (!final && r.log < data.restartFrames) return;
-  for (let pass = 1; pass < MAX_PASSIVE_PASSES && r.log - r.checkpointed > SMALL_REMAINDER; pass++) {
+  // Each pass copies what was committed during the previous one; stop once that is little, so that RESTART,
+  // which holds the writer lock while it copies and syncs, has little left to do.
+  for (let pass = 1, done = r.checkpointed; pass < MAX_PASSIVE_PASSES; pass++, done = r.checkpointed) {
     r = passive.get() as unknown as CheckpointResult;
+    if (r.log - done <= SMALL_REMAINDER) break;
   }
   try {
-    r = ((final || walBytes() > data.truncateBytes ? truncate : restart).get() as unknown as CheckpointResult);
+    const mode = final || walBytes() > data.truncateBytes ? truncate : restart;
+    r = withWriterLock(() => mode.get() as unknown as CheckpointResult, (x) => x.busy === 0);
+    if (r.busy === 0 && !final) withWriterLock(touchWal, (ok) => ok);
   } finally {
     port.postMessage({ type: "done", restarted: r.busy === 0 } satisfies FromCheckpointer);
   }
+}
+
+/** A one-row commit: the first after a reset, it writes and syncs the WAL header. Whether it got the lock. */
+function touchWal(): boolean {
+  try {
+    begin.run();
+  } catch (err) {
+    if (isBusy(err)) return false;
+    throw err;
+  }
+  try {
+    touch.run();
+    commit.run();
+  } catch (err) {
+    if (db.isTransaction) rollback.run();
+    throw err;
+  }
+  return true;
 }
 
 function run(final: boolean): void {

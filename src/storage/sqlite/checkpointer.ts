@@ -4,6 +4,10 @@
 // early, so the WAL stays bounded at any write rate, not only at the worker's timer. When a write finds the writer
 // lock taken (SQLITE_BUSY: the worker is resetting the WAL) it waits on writable(), which resolves when the worker
 // reports the checkpoint over, or after a short poll interval, whichever comes first; the event loop keeps running.
+//
+// The worker starts with the first writes (one interval after the first commit, or at the first nudge), not at
+// open: a thread costs ~50 ms to start and stop, and a store that is closed soon after opening (tests, tools) has
+// too little WAL to need it; closing the main connection checkpoints what is left.
 import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
 import { logger } from "../../util/log.ts";
@@ -22,7 +26,7 @@ export interface CheckpointOptions {
   walTruncateBytes?: number;
 }
 
-/** How long the worker waits for the writer lock before settling for a PASSIVE checkpoint. */
+/** How long the worker keeps trying for the writer lock before leaving the reset to its next round. */
 const WORKER_BUSY_TIMEOUT_MS = 250;
 /** A writer that got SQLITE_BUSY retries after at most this long even without word from the worker. */
 const BUSY_POLL_MS = 2;
@@ -31,9 +35,6 @@ const STOP_TIMEOUT_MS = 10_000;
 /** An unexpectedly ended worker is started again after this long. */
 const RESPAWN_MS = 1000;
 
-/** Whether a node:sqlite error is SQLITE_BUSY (or one of its extended codes): a lock held by another connection. */
-export const isBusy = (err: unknown): boolean => ((err as { errcode?: number } | null)?.errcode ?? 0) % 256 === 5;
-
 const GROWN: ToCheckpointer = { type: "grown" };
 
 export class Checkpointer {
@@ -41,7 +42,8 @@ export class Checkpointer {
   readonly #nudgeCommits: number;
   #worker: Worker | undefined;
   #exited: Promise<void> = Promise.resolve();
-  #respawn: NodeJS.Timeout | undefined;
+  /** Starts the worker (first commit) or starts it again (after it died). */
+  #spawnTimer: NodeJS.Timeout | undefined;
   #commits = 0;
   #gate: { promise: Promise<void>; release: () => void } | undefined;
   #stopped = false;
@@ -57,26 +59,27 @@ export class Checkpointer {
     this.#nudgeCommits = opts.checkpointNudgeCommits ?? 1000;
   }
 
-  start(): void {
-    if (this.#stopped) return;
+  #spawn(): void {
+    clearTimeout(this.#spawnTimer);
+    this.#spawnTimer = undefined;
+    if (this.#stopped || this.#worker) return;
     const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url), { workerData: this.#data });
-    // The worker must not keep the process alive: a process that exits without close() leaves a WAL that the
-    // next open recovers, as after a crash.
-    worker.unref();
     this.#worker = worker;
     worker.on("message", (msg: FromCheckpointer) => {
       if (msg.type === "done") this.#release();
       else log.error({ err: msg.message }, "WAL checkpoint failed");
     });
     worker.on("error", (err) => log.error({ err }, "WAL checkpointer failed"));
+    // The worker must not keep the process alive: a process that exits without close() leaves a WAL that the
+    // next open recovers, as after a crash. (After the listeners: adding a 'message' listener refs the port.)
+    worker.unref();
     this.#exited = new Promise((resolve) => {
       worker.once("exit", (code) => {
         if (this.#worker === worker) this.#worker = undefined;
         this.#release();
         if (!this.#stopped) {
           log.error({ code }, "WAL checkpointer exited; restarting it");
-          this.#respawn = setTimeout(() => this.start(), RESPAWN_MS);
-          this.#respawn.unref();
+          this.#spawnLater(RESPAWN_MS);
         }
         resolve();
       });
@@ -85,9 +88,19 @@ export class Checkpointer {
 
   /** Counts a commit; every nudgeCommits commits, asks the worker for a round. */
   committed(): void {
-    if (++this.#commits < this.#nudgeCommits) return;
+    if (++this.#commits < this.#nudgeCommits) {
+      if (!this.#worker) this.#spawnLater(this.#data.intervalMs);
+      return;
+    }
     this.#commits = 0;
-    this.#worker?.postMessage(GROWN);
+    if (this.#worker) this.#worker.postMessage(GROWN);
+    else this.#spawn();
+  }
+
+  #spawnLater(ms: number): void {
+    if (this.#spawnTimer || this.#stopped) return;
+    this.#spawnTimer = setTimeout(() => this.#spawn(), ms);
+    this.#spawnTimer.unref();
   }
 
   /** Resolves when a writer that got SQLITE_BUSY should try again. */
@@ -103,7 +116,7 @@ export class Checkpointer {
   /** Stops the worker (after a final checkpoint that empties the WAL) and resolves once it has exited. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#respawn);
+    clearTimeout(this.#spawnTimer);
     const worker = this.#worker;
     if (!worker) return;
     // Keep the process alive until the worker has closed its connection; a worker stuck in I/O is terminated.

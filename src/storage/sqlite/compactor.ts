@@ -15,7 +15,7 @@
 // the state at the compact revision and every later change (with its previous value) stay readable.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { logger } from "../../util/log.ts";
-import { isBusy } from "./checkpointer.ts";
+import { isBusy } from "./busy.ts";
 
 const log = logger("storage.sqlite.compactor");
 
@@ -28,8 +28,12 @@ export interface CompactionOptions {
   retainMs?: number;
 }
 
-/** Revisions removed per transaction: a batch costs about a millisecond or two. */
-const BATCH_REVISIONS = 500;
+/** Revisions removed per transaction: the batch size adapts so that a batch (which holds the event loop) takes
+ * about BATCH_TARGET_MS; removing a row costs ~10 µs, more when the WAL or the page cache is cold. */
+const BATCH_TARGET_MS = 2;
+const BATCH_MIN = 25;
+const BATCH_MAX = 2000;
+const BATCH_INITIAL = 200;
 /** Incremental vacuum starts once this share of the file is free pages; it frees this many pages per step
  * (moving pages costs tens of µs each) and at most MAX_STEPS steps per tick. */
 const VACUUM_FREE_RATIO = 0.25;
@@ -56,6 +60,7 @@ export class Compactor {
   #draining: Promise<void> | undefined;
   #closed = false;
   #ticking = false;
+  #batch = BATCH_INITIAL;
   readonly #st: Record<"begin" | "commit" | "rollback" | "dropPrev" | "dropTombstones" | "setMeta", StatementSync>;
 
   constructor(
@@ -160,7 +165,11 @@ export class Compactor {
             resolve();
             return;
           }
-          this.#removeBatch(Math.min(this.#cursor + BATCH_REVISIONS, this.#compactRevision));
+          const started = performance.now();
+          this.#removeBatch(Math.min(this.#cursor + this.#batch, this.#compactRevision));
+          const took = performance.now() - started;
+          if (took > 2 * BATCH_TARGET_MS) this.#batch = Math.max(BATCH_MIN, Math.floor(this.#batch / 2));
+          else if (took < BATCH_TARGET_MS / 2) this.#batch = Math.min(BATCH_MAX, Math.ceil(this.#batch * 1.25));
           setImmediate(step);
         } catch (err) {
           if (isBusy(err)) {

@@ -12,7 +12,8 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StorageError } from "../interface.ts";
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from "../interface.ts";
-import { Checkpointer, isBusy } from "./checkpointer.ts";
+import { isBusy } from "./busy.ts";
+import { Checkpointer } from "./checkpointer.ts";
 import type { CheckpointOptions } from "./checkpointer.ts";
 import { Compactor } from "./compactor.ts";
 import type { CompactionOptions } from "./compactor.ts";
@@ -75,7 +76,6 @@ export class SqliteStorage implements Storage {
       compactRevision: () => this.#compactor.compactRevision,
       readHistory: (prefix, after, upTo) => this.#readHistory(prefix, after, upTo),
     });
-    this.#checkpointer.start();
     this.#compactor.start();
   }
 

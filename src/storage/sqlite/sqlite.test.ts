@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -173,4 +174,72 @@ test("the log's UNIQUE(key, prev_revision) rejects a second successor of the sam
   } finally {
     db.close();
   }
+});
+
+test("a second open fails while the first is open, and succeeds after close", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const first = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  // Enough commits to start the checkpointer thread: it must not count as a second owner, nor stop one.
+  let kv = await first.create("/k", "0");
+  for (let i = 1; i <= 1500; i++) kv = await first.update("/k", String(i), kv.modRevision);
+  const unavailable = (e: unknown) => e instanceof StorageError && e.code === "Unavailable";
+  assert.throws(() => SqliteStorage.open(path), unavailable);
+  // The failed attempt's handles must not release the first owner's lock.
+  assert.throws(() => SqliteStorage.open(path), unavailable);
+  // Another process cannot take it either.
+  const probe = `import { SqliteStorage } from ${JSON.stringify(join(import.meta.dirname, "sqlite-storage.ts"))};
+    try { SqliteStorage.open(process.argv[1]); console.log("opened"); } catch (e) { console.log(e.code); }`;
+  const other = spawn(process.execPath, ["--input-type=module", "-e", probe, path], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  other.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+  await new Promise((r) => other.on("exit", r));
+  assert.equal(out.trim(), "Unavailable");
+  await first.close();
+  const second = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  assert.equal((await second.get("/k"))?.value, "1500");
+  await second.close();
+});
+
+test("the checkpointer thread keeps the WAL bounded under continuous writes", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  // Small thresholds so that a short run resets the WAL many times: about 1 MB of WAL per reset.
+  const s = SqliteStorage.open(path, {
+    compactIntervalMs: 10, retainRevisions: 1000, retainMs: 0,
+    checkpointIntervalMs: 50, checkpointNudgeCommits: 100, walRestartFrames: 256, walTruncateBytes: 4 << 20,
+  });
+  const walSize = () => { try { return statSync(`${path}-wal`).size; } catch { return 0; } };
+  try {
+    const value = "x".repeat(512);
+    const kvs = await Promise.all(Array.from({ length: 100 }, (_, i) => s.create(`/k/${i}`, value)));
+    const commits = 20_000;
+    let maxWal = 0;
+    for (let n = 0; n < commits; n++) {
+      const i = n % kvs.length;
+      kvs[i] = await s.update(kvs[i]!.key, `${value}${n}`, kvs[i]!.modRevision);
+      if (n % 50 === 0) {
+        // The first commits run before the thread has started (~50-100 ms): measure the steady state.
+        if (n >= commits / 4) maxWal = Math.max(maxWal, walSize());
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    // 20,000 commits append ~3 pages each (~240 MB of WAL in all); without resets the WAL would hold all of them.
+    assert.ok(maxWal < 32 << 20, `WAL reached ${maxWal} bytes`);
+    // Once writes stop, the next rounds leave a small WAL behind (TRUNCATE above walTruncateBytes).
+    await waitUntil(async () => walSize() <= 4 << 20);
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      // The worker's post-reset write counts the resets.
+      const resets = db.prepare("SELECT value FROM meta WHERE name = 'wal_resets'").get()?.value as number | undefined;
+      assert.ok((resets ?? 0) >= 10, `${resets} WAL resets`);
+    } finally {
+      db.close();
+    }
+    for (const kv of kvs) assert.equal((await s.get(kv.key))?.modRevision, kv.modRevision);
+  } finally {
+    await s.close();
+  }
+  // close() leaves no WAL behind.
+  assert.equal(walSize(), 0);
 });
