@@ -80,11 +80,10 @@ export function serviceIpAllocation(cidr: Ipv4Cidr, listServices: () => Promise<
         for (const p of spec.ports ?? []) if (p.nodePort) inFlightPorts.add(p.nodePort);
       });
       // Reservations last until the Service is stored (or its create failed); stored Services are seen by the next scan.
-      const release = () => {
+      a.onFinish(() => {
         if (spec.clusterIP) inFlightIps.delete(spec.clusterIP);
         for (const p of spec.ports ?? []) if (p.nodePort) inFlightPorts.delete(p.nodePort);
-      };
-      setTimeout(release, 5000).unref();
+      });
     },
   };
 }

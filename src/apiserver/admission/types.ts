@@ -14,6 +14,8 @@ export interface AdmissionAttributes {
   old: KubeObject | undefined;
   user: UserInfo | undefined;
   dryRun: boolean;
+  /** Registers work to run once the write has been stored or has failed (e.g. releasing a reservation). */
+  onFinish(fn: () => void): void;
 }
 
 export interface AdmissionPlugin {

@@ -90,14 +90,23 @@ export class ResourceStore {
     }
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateNameFrom(meta.generateName!);
-    const name = meta.name ?? "";
     const now = this.deps.now();
     prepareMetadataForCreate(obj, this.rt, now);
     if (this.rt.status && this.rt.kind !== "Namespace") delete obj.status;
     prepareKindForCreate(this.rt, obj);
     omitEmpty(obj, schemaFor(this.rt));
     this.rt.strategy.defaults?.(obj);
-    const attrs = { operation: "CREATE" as const, resource: this.rt, subresource: undefined, namespace, name, object: obj, old: undefined, user: opts.user, dryRun: opts.dryRun };
+    const finishers: (() => void)[] = [];
+    try {
+      return await this.createAdmitted(namespace, obj, opts, generated, now, finishers);
+    } finally {
+      for (const f of finishers) f();
+    }
+  }
+
+  private async createAdmitted(namespace: string | undefined, obj: KubeObject, opts: WriteOptions, generated: boolean, now: Date, finishers: (() => void)[]): Promise<KubeObject> {
+    const name = obj.metadata!.name ?? "";
+    const attrs = { operation: "CREATE" as const, resource: this.rt, subresource: undefined, namespace, name, object: obj, old: undefined, user: opts.user, dryRun: opts.dryRun, onFinish: (f: () => void) => finishers.push(f) };
     await runAdmission(this.deps.admission, "admit", attrs);
     const errors = validateForCreate(this.rt, obj);
     if (errors.length) throw invalid({ group: this.rt.group, kind: this.rt.kind }, name, errors);
@@ -175,7 +184,7 @@ export class ResourceStore {
     next.metadata!.resourceVersion = cur.metadata!.resourceVersion;
     omitEmpty(next, schemaFor(this.rt));
     this.rt.strategy.defaults?.(next);
-    const attrs = { operation: "UPDATE" as const, resource: this.rt, subresource: opts.subresource, namespace, name, object: next, old: cur, user: opts.user, dryRun: opts.dryRun };
+    const attrs = { operation: "UPDATE" as const, resource: this.rt, subresource: opts.subresource, namespace, name, object: next, old: cur, user: opts.user, dryRun: opts.dryRun, onFinish: (f: () => void) => f() };
     await runAdmission(this.deps.admission, "admit", attrs);
     const errors = opts.skipValidation ? [] : validateForUpdate(this.rt, next, cur);
     if (errors.length) throw invalid({ group: this.rt.group, kind: this.rt.kind }, name, errors);
@@ -190,7 +199,7 @@ export class ResourceStore {
       if (!kv) throw notFound(this.gr, name);
       const cur = decodeStored(kv.value, kv.modRevision);
       checkPreconditions(this.gr, name, cur, opts.preconditions);
-      await runAdmission(this.deps.admission, "validate", { operation: "DELETE", resource: this.rt, subresource: undefined, namespace, name, object: cur, old: cur, user: opts.user, dryRun: opts.dryRun });
+      await runAdmission(this.deps.admission, "validate", { operation: "DELETE", resource: this.rt, subresource: undefined, namespace, name, object: cur, old: cur, user: opts.user, dryRun: opts.dryRun, onFinish: (f) => f() });
       const pending = this.pendingDeletion(cur, opts);
       if (!pending) return this.remove(namespace, name, kv, opts.dryRun);
       if (isDeepStrictEqual(pending, cur)) return { object: cur, deleted: false };
