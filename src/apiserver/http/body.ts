@@ -8,21 +8,41 @@ import { decodeKubernetesProtobuf } from "../protobuf/decode.ts";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Buffer> {
+export function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Iterated by hand: leaving a for-await early would destroy an HTTP/2 stream before the 413 goes out.
-  const it = req[Symbol.asyncIterator]();
-  for (;;) {
-    const { value, done } = await it.next();
-    if (done) break;
-    size += value.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(value);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+  const body = req.body;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop reading but keep the stream: the 413 still has to go out on it.
+        done();
+        body.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+  });
 }
 
 export function mediaType(contentType: string | undefined): string {

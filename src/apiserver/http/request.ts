@@ -3,14 +3,17 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { IncomingHttpHeaders as H2Headers, ServerHttp2Stream } from "node:http2";
 import type { TLSSocket } from "node:tls";
+import type { Readable } from "node:stream";
 import type { Response } from "./respond.ts";
 
-export interface Request extends AsyncIterable<Buffer> {
+export interface Request {
   readonly method: string;
   /** Path and query. */
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly socket: TLSSocket;
+  /** The request body as a readable stream. */
+  readonly body: Readable;
 }
 
 export function fromStream(stream: ServerHttp2Stream, headers: H2Headers): { req: Request; res: Response } {
@@ -19,7 +22,7 @@ export function fromStream(stream: ServerHttp2Stream, headers: H2Headers): { req
     url: String(headers[":path"] ?? "/"),
     headers: headers as IncomingHttpHeaders,
     socket: stream.session!.socket as TLSSocket,
-    [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
+    body: stream,
   };
   // A client that resets its stream must not take the server down with an unhandled 'error'.
   stream.on("error", () => undefined);
@@ -45,5 +48,6 @@ export function fromStream(stream: ServerHttp2Stream, headers: H2Headers): { req
 }
 
 export function fromHttp1(message: IncomingMessage, response: ServerResponse): { req: Request; res: Response } {
-  return { req: message as unknown as Request, res: response as unknown as Response };
+  const req: Request = { method: message.method ?? "GET", url: message.url ?? "/", headers: message.headers, socket: message.socket as TLSSocket, body: message };
+  return { req, res: response as unknown as Response };
 }
