@@ -1,7 +1,7 @@
 // Main-thread side of the WAL checkpointer (checkpoint-worker.ts runs the checkpoints in a worker thread).
 //
-// The store tells it about commits (committed()); every `nudgeCommits` commits it asks the worker for a round
-// early, so the WAL stays bounded at any write rate, not only at the worker's timer. When a write finds the writer
+// The store tells it about commits (committed(), counting the writes a group commit carried); every `nudgeCommits`
+// writes it asks the worker for a round early, so the WAL stays bounded at any write rate, not only at the worker's timer. When a write finds the writer
 // lock taken (SQLITE_BUSY: the worker is resetting the WAL) it waits on writable(), which resolves when the worker
 // reports the checkpoint over, or after a short poll interval, whichever comes first; the event loop keeps running.
 //
@@ -86,9 +86,10 @@ export class Checkpointer {
     });
   }
 
-  /** Counts a commit; every nudgeCommits commits, asks the worker for a round. */
-  committed(): void {
-    if (++this.#commits < this.#nudgeCommits) {
+  /** Counts committed writes (a group commit carries several); every nudgeCommits writes, asks the worker for a round. */
+  committed(writes = 1): void {
+    this.#commits += writes;
+    if (this.#commits < this.#nudgeCommits) {
       if (!this.#worker) this.#spawnLater(this.#data.intervalMs);
       return;
     }

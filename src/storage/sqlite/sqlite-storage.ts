@@ -1,14 +1,20 @@
 // The SQLite backend of Storage: one file, one owning process, node:sqlite's synchronous driver.
 //
-// Because the driver is synchronous and the process single-threaded, each method runs its reads and its write
-// transaction without interleaving with any other call; the in-memory revision counter is therefore exact, and
-// a check-then-write (create's existence test, update's compare-and-swap) cannot race. UNIQUE(key,
-// prev_revision) still guards the log against a broken invariant. A write resolves only after COMMIT, and
-// watchers learn of it only after COMMIT (see watch-hub.ts).
+// Writes are group-committed: create/update/delete queue their operation and a flush (setImmediate, so that
+// every write issued by the callbacks of one event-loop turn joins it) runs up to MAX_BATCH of them, in arrival
+// order, in ONE transaction, each inside its own savepoint. Because the driver is synchronous and the process
+// single-threaded, the batch runs without interleaving with any other call, and each write's reads see the
+// writes before it in the batch: the outcome is exactly that of running them one after another, a failing write
+// (KeyExists, Conflict, NotFound, a constraint) undoing only its own savepoint and rejecting only its own promise.
+// The in-memory revision counter is therefore exact, and a check-then-write (create's existence test, update's
+// compare-and-swap) cannot race. UNIQUE(key, prev_revision) still guards the log against a broken invariant. A
+// write resolves only after the COMMIT that holds it, and watchers learn of it only after that COMMIT (see
+// watch-hub.ts). Reads (get, list) see committed state only.
 //
 // WAL checkpoints run in a worker thread (checkpointer.ts). While it resets the WAL it holds the writer lock for a
-// moment; a write that meets it (SQLITE_BUSY at BEGIN, before anything was read for the write) waits without
-// blocking the event loop and then runs again from the start, its reads included, so the above still holds.
+// moment; a batch that meets it (SQLITE_BUSY at BEGIN or COMMIT, nothing kept) waits without blocking the event
+// loop and then runs again from the start, its reads and checks included, so the above still holds. Later
+// batches queue behind it.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StorageError } from "../interface.ts";
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from "../interface.ts";
@@ -34,8 +40,22 @@ const SQLITE_CONSTRAINT = 19;
 /** A write that keeps finding the writer lock taken for this long fails with Timeout. */
 const WRITE_BUSY_TIMEOUT_MS = 10_000;
 
-/** Thrown by #write when BEGIN finds the writer lock taken; #mutate waits and runs the write again. */
+/** Most writes committed in one transaction: bounds how long a batch holds the event loop (~15 µs a create). */
+const MAX_BATCH = 256;
+
+/** #runBatch found the writer lock taken (nothing was done) or committed the batch. */
 const WRITER_BUSY = Symbol("writer busy");
+const BATCH_DONE = Symbol("batch done");
+/** Or: the index of the write whose failure rolled back the whole transaction. */
+type BatchOutcome = typeof WRITER_BUSY | typeof BATCH_DONE | number;
+
+interface PendingWrite {
+  key: string;
+  /** Runs the write's reads, checks and statements at `revision`, adding its watch event (if anyone watches). */
+  apply: (revision: number, events: WatchEvent[]) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: StorageError) => void;
+}
 
 export class SqliteStorage implements Storage {
   readonly #db: DatabaseSync;
@@ -48,6 +68,13 @@ export class SqliteStorage implements Storage {
   readonly #lists = new Map<string, StatementSync>();
   #revision: number;
   #closed = false;
+  /** Writes waiting for the next group commit, in arrival order. */
+  #queue: PendingWrite[] = [];
+  #flushScheduled = false;
+  /** Set while a batch waits for the checkpointer to release the writer lock; later batches wait behind it. */
+  #busyWait: Promise<void> | undefined;
+  #writes = 0;
+  #batches = 0;
 
   /** Opens (creating if needed) the store at `path`; fails with Unavailable if another process holds it. */
   static open(path: string, opts: SqliteStorageOptions = {}): SqliteStorage {
@@ -116,62 +143,53 @@ export class SqliteStorage implements Storage {
   }
 
   create(key: string, value: string): Promise<KeyValue> {
-    return this.#mutate(() => this.#create(key, value));
+    return this.#enqueue(key, (revision, events) => this.#create(key, value, revision, events));
   }
 
-  #create(key: string, value: string): KeyValue {
+  #create(key: string, value: string, revision: number, events: WatchEvent[]): KeyValue {
     const existing = this.#st.getCurrent.get(key) as Row | undefined;
     if (existing) throw new StorageError("KeyExists", `key ${key} already exists`, { key, current: toKv(existing) });
     // A key deleted earlier continues its chain from the tombstone, so UNIQUE(key, prev_revision) still holds.
     const prev = (this.#st.lastRow.get(key)?.revision as number | undefined) ?? 0;
-    const revision = this.#revision + 1;
-    this.#write(key, () => {
-      this.#st.insertLog.run(revision, key, revision, prev, 0, value);
-      this.#st.insertCurrent.run(key, revision, revision);
-    });
+    this.#st.insertLog.run(revision, key, revision, prev, 0, value);
+    this.#st.insertCurrent.run(key, revision, revision);
     const kv: KeyValue = { key, value, createRevision: revision, modRevision: revision };
-    if (!this.#hub.idle) this.#hub.publish({ type: "put", kv });
+    if (!this.#hub.idle) events.push({ type: "put", kv });
     return kv;
   }
 
   update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
-    return this.#mutate(() => this.#update(key, value, expectedModRevision));
+    return this.#enqueue(key, (revision, events) => this.#update(key, value, expectedModRevision, revision, events));
   }
 
-  #update(key: string, value: string, expectedModRevision: number): KeyValue {
+  #update(key: string, value: string, expectedModRevision: number, revision: number, events: WatchEvent[]): KeyValue {
     const cur = this.#st.getCurrentRevision.get(key) as { revision: number; create_revision: number } | undefined;
     if (!cur) throw new StorageError("NotFound", `key ${key} not found`, { key });
     if (cur.revision !== expectedModRevision) throw this.#conflict(key, expectedModRevision);
-    const revision = this.#revision + 1;
-    this.#write(key, () => {
-      this.#st.insertLog.run(revision, key, cur.create_revision, cur.revision, 0, value);
-      this.#st.updateCurrent.run(revision, key);
-    });
+    this.#st.insertLog.run(revision, key, cur.create_revision, cur.revision, 0, value);
+    this.#st.updateCurrent.run(revision, key);
     const kv: KeyValue = { key, value, createRevision: cur.create_revision, modRevision: revision };
     if (!this.#hub.idle) {
       const prevValue = this.#st.value.get(cur.revision)!.value as string;
-      this.#hub.publish({ type: "put", kv, prev: { key, value: prevValue, createRevision: cur.create_revision, modRevision: cur.revision } });
+      events.push({ type: "put", kv, prev: { key, value: prevValue, createRevision: cur.create_revision, modRevision: cur.revision } });
     }
     return kv;
   }
 
   delete(key: string, expectedModRevision?: number): Promise<{ prev: KeyValue; revision: number }> {
-    return this.#mutate(() => this.#delete(key, expectedModRevision));
+    return this.#enqueue(key, (revision, events) => this.#delete(key, expectedModRevision, revision, events));
   }
 
-  #delete(key: string, expectedModRevision?: number): { prev: KeyValue; revision: number } {
+  #delete(key: string, expectedModRevision: number | undefined, revision: number, events: WatchEvent[]): { prev: KeyValue; revision: number } {
     const row = this.#st.getCurrent.get(key) as Row | undefined;
     if (!row) throw new StorageError("NotFound", `key ${key} not found`, { key });
     const prev = toKv(row);
     if (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision) {
       throw new StorageError("Conflict", `key ${key} is at revision ${prev.modRevision}, not ${expectedModRevision}`, { key, current: prev });
     }
-    const revision = this.#revision + 1;
-    this.#write(key, () => {
-      this.#st.insertLog.run(revision, key, prev.createRevision, prev.modRevision, 1, null);
-      this.#st.deleteCurrent.run(key);
-    });
-    if (!this.#hub.idle) this.#hub.publish({ type: "delete", key, revision, prev });
+    this.#st.insertLog.run(revision, key, prev.createRevision, prev.modRevision, 1, null);
+    this.#st.deleteCurrent.run(key);
+    if (!this.#hub.idle) events.push({ type: "delete", key, revision, prev });
     return { prev, revision };
   }
 
@@ -206,6 +224,11 @@ export class SqliteStorage implements Storage {
     if (this.#closed) return;
     this.#closed = true;
     this.#compactor.stop();
+    // Writes accepted before close still commit (or fail) first.
+    while (this.#busyWait !== undefined || this.#queue.length > 0) {
+      if (this.#busyWait !== undefined) await this.#busyWait;
+      else this.#flush();
+    }
     this.#hub.failAll(new StorageError("Unavailable", "storage closed"));
     // The worker's final checkpoint empties the WAL; this connection, closed last, then deletes it.
     await this.#checkpointer.stop();
@@ -213,47 +236,159 @@ export class SqliteStorage implements Storage {
     this.#lock.close();
   }
 
+  /** Queues a write for the next group commit; the promise settles once the batch holding it has committed. */
+  #enqueue<T>(key: string, apply: (revision: number, events: WatchEvent[]) => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new StorageError("Unavailable", "storage closed"));
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    this.#queue.push({ key, apply, resolve: resolve as (v: unknown) => void, reject });
+    if (!this.#flushScheduled && this.#busyWait === undefined) {
+      this.#flushScheduled = true;
+      setImmediate(this.#onImmediate);
+    }
+    return promise;
+  }
+
+  readonly #onImmediate = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
+
+  /** Commits the next batch of queued writes (unless a batch is still waiting for the writer lock). */
+  #flush(): void {
+    if (this.#busyWait !== undefined || this.#queue.length === 0) return;
+    let batch: PendingWrite[];
+    if (this.#queue.length <= MAX_BATCH) {
+      batch = this.#queue;
+      this.#queue = [];
+    } else {
+      batch = this.#queue.splice(0, MAX_BATCH);
+    }
+    this.#attempt(batch, 0);
+  }
+
   /**
-   * Runs a write (its reads, checks and transaction, synchronously). If the checkpointer holds the writer lock
-   * the write waits for it without blocking the event loop, then runs again from the start.
+   * Runs `batch` as one transaction. If the checkpointer holds the writer lock the batch waits for it without
+   * blocking the event loop, then runs again from the start, its reads and checks included.
    */
-  async #mutate<T>(run: () => T): Promise<T> {
-    let deadline = 0;
+  #attempt(batch: PendingWrite[], deadline: number): void {
     for (;;) {
-      this.#open();
+      let outcome: BatchOutcome;
       try {
-        return run();
+        outcome = this.#runBatch(batch);
       } catch (err) {
-        if (err !== WRITER_BUSY) throw err;
+        // An unexpected failure (not one write's): nothing of the batch was committed, none of it is acknowledged.
+        if (this.#db.isTransaction) {
+          try {
+            this.#st.rollback.run();
+          } catch {
+            // The connection is unusable; the next batch reports it.
+          }
+        }
+        const error = asStorageError(err);
+        for (const w of batch) w.reject(error);
+        break;
+      }
+      if (outcome === BATCH_DONE) break;
+      if (outcome !== WRITER_BUSY) {
+        // The transaction was lost with this write's failure: the others run again in a new one.
+        batch.splice(outcome, 1);
+        if (batch.length === 0) break;
+        continue;
       }
       const now = Date.now();
       if (deadline === 0) deadline = now + WRITE_BUSY_TIMEOUT_MS;
-      else if (now > deadline) throw new StorageError("Timeout", "the database stayed locked; write not attempted");
-      await this.#checkpointer.writable();
+      else if (now > deadline) {
+        const error = new StorageError("Timeout", "the database stayed locked; write not attempted");
+        for (const w of batch) w.reject(error);
+        break;
+      }
+      this.#busyWait = this.#checkpointer.writable().then(() => {
+        this.#busyWait = undefined;
+        this.#attempt(batch, deadline);
+      });
+      return;
+    }
+    if (this.#queue.length > 0 && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#onImmediate);
     }
   }
 
-  /** Runs one write transaction and advances the revision once it has committed. */
-  #write(key: string, body: () => void): void {
-    const revision = this.#revision + 1;
+  /**
+   * One transaction: each write in its own savepoint, so a failing write undoes only itself; later writes see
+   * the effects of earlier ones, exactly as if they had run one after another. Promises settle and events are
+   * published only after COMMIT. Returns WRITER_BUSY (nothing done; run again later), BATCH_DONE, or the index
+   * of a write whose failure took the whole transaction with it (that write has been rejected).
+   */
+  #runBatch(batch: PendingWrite[]): BatchOutcome {
+    const st = this.#st;
     try {
-      this.#st.begin.run();
+      st.begin.run();
     } catch (err) {
-      if (isBusy(err)) throw WRITER_BUSY;
-      throw asStorageError(err);
+      if (isBusy(err)) return WRITER_BUSY;
+      throw err;
     }
-    try {
-      body();
-      this.#st.commit.run();
-    } catch (err) {
-      if (this.#db.isTransaction) this.#st.rollback.run();
-      if ((err as { errcode?: number }).errcode !== undefined && ((err as { errcode: number }).errcode & 0xff) === SQLITE_CONSTRAINT) {
-        throw this.#conflict(key, undefined);
+    const results: unknown[] = new Array(batch.length);
+    const failed: (StorageError | undefined)[] = new Array(batch.length);
+    const events: WatchEvent[] = [];
+    let revision = this.#revision;
+    for (let i = 0; i < batch.length; i++) {
+      const w = batch[i]!;
+      const mark = events.length;
+      try {
+        st.savepoint.run();
+        results[i] = w.apply(revision + 1, events);
+        st.release.run();
+        revision++;
+      } catch (err) {
+        events.length = mark;
+        if (!this.#db.isTransaction) {
+          w.reject(asStorageError(err));
+          return i;
+        }
+        st.rollbackTo.run();
+        st.release.run();
+        failed[i] = this.#writeError(w.key, err);
       }
-      throw asStorageError(err);
     }
+    try {
+      st.commit.run();
+    } catch (err) {
+      if (this.#db.isTransaction) st.rollback.run();
+      if (isBusy(err)) return WRITER_BUSY;
+      throw err;
+    }
+    const written = revision - this.#revision;
     this.#revision = revision;
-    this.#checkpointer.committed();
+    this.#writes += batch.length;
+    this.#batches++;
+    for (const e of events) this.#hub.publish(e);
+    for (let i = 0; i < batch.length; i++) {
+      const error = failed[i];
+      if (error) batch[i]!.reject(error);
+      else batch[i]!.resolve(results[i]);
+    }
+    // Last: every promise is settled, so nothing after the COMMIT can turn a committed write into a failure.
+    if (written > 0) this.#checkpointer.committed(written);
+    return BATCH_DONE;
+  }
+
+  /** The error a failed write reports (read inside the batch's transaction, after its savepoint was undone). */
+  #writeError(key: string, err: unknown): StorageError {
+    if (err instanceof StorageError) return err;
+    if ((err as { errcode?: number }).errcode !== undefined && ((err as { errcode: number }).errcode & 0xff) === SQLITE_CONSTRAINT) {
+      try {
+        return this.#conflict(key, undefined);
+      } catch (readErr) {
+        return asStorageError(readErr);
+      }
+    }
+    return asStorageError(err);
+  }
+
+  /** Group-commit counters (for measurements): writes and the transactions that carried them. */
+  batchStats(): { ops: number; batches: number } {
+    return { ops: this.#writes, batches: this.#batches };
   }
 
   #conflict(key: string, expected: number | undefined): StorageError {
@@ -296,6 +431,9 @@ function prepare(db: DatabaseSync) {
     begin: db.prepare("BEGIN IMMEDIATE"),
     commit: db.prepare("COMMIT"),
     rollback: db.prepare("ROLLBACK"),
+    savepoint: db.prepare("SAVEPOINT w"),
+    release: db.prepare("RELEASE w"),
+    rollbackTo: db.prepare("ROLLBACK TO w"),
     getCurrent: db.prepare(
       "SELECT c.key, c.revision, c.create_revision, l.value FROM current c JOIN log l ON l.revision = c.revision WHERE c.key = ?",
     ),

@@ -243,3 +243,145 @@ test("the checkpointer thread keeps the WAL bounded under continuous writes", as
   // close() leaves no WAL behind.
   assert.equal(walSize(), 0);
 });
+
+// Group commit: the writes issued in one event-loop turn share a transaction but behave as if run one by one.
+
+test("group commit: 200 concurrent creates get consecutive revisions and ordered events, in one transaction", async () => {
+  await using tmp = await tempDir();
+  const s = SqliteStorage.open(join(tmp.dir, "db"), { compactIntervalMs: 0 });
+  try {
+    const start = await s.currentRevision();
+    const w = await watchInto(s, "/", start);
+    const before = s.batchStats();
+    const kvs = await Promise.all(Array.from({ length: 200 }, (_, i) => s.create(`/g/${i}`, `v${i}`)));
+    const after = s.batchStats();
+    assert.deepEqual(kvs.map((kv) => kv.modRevision), Array.from({ length: 200 }, (_, i) => start + 1 + i));
+    assert.equal(after.ops - before.ops, 200);
+    assert.equal(after.batches - before.batches, 1, "issued in one turn: one transaction");
+    await w.until(200);
+    assert.deepEqual(w.events.map((e) => e.type === "put" && e.kv.modRevision), kvs.map((kv) => kv.modRevision));
+    assert.equal(await s.currentRevision(), start + 200);
+    for (const kv of kvs) assert.deepEqual(await s.get(kv.key), kv);
+    w.stop();
+  } finally {
+    await s.close();
+  }
+});
+
+test("group commit: more writes than one batch holds are split, in order", async () => {
+  await using tmp = await tempDir();
+  const s = SqliteStorage.open(join(tmp.dir, "db"), { compactIntervalMs: 0 });
+  try {
+    const before = s.batchStats();
+    const kvs = await Promise.all(Array.from({ length: 1000 }, (_, i) => s.create(`/g/${i}`, "v")));
+    const batches = s.batchStats().batches - before.batches;
+    assert.ok(batches >= 2 && batches <= 8, `${batches} batches`);
+    for (let i = 1; i < kvs.length; i++) assert.equal(kvs[i]!.modRevision, kvs[i - 1]!.modRevision + 1);
+  } finally {
+    await s.close();
+  }
+});
+
+const settled = <T>(p: Promise<T>) => p.then((value) => ({ value, error: undefined }), (error: unknown) => ({ value: undefined, error: error as StorageError }));
+
+test("group commit: each write sees the earlier writes of its batch; a failure undoes only itself", async () => {
+  await using tmp = await tempDir();
+  const s = SqliteStorage.open(join(tmp.dir, "db"), { compactIntervalMs: 0 });
+  try {
+    const base = await s.currentRevision();
+    const w = await watchInto(s, "/", base);
+    // All issued in one turn: one batch.
+    const results = await Promise.all([
+      settled(s.create("/a", "1")), // base+1
+      settled(s.create("/a", "2")), // KeyExists: sees the first
+      settled(s.update("/a", "3", base + 1)), // base+2: updates the key created in this batch
+      settled(s.update("/a", "4", base + 1)), // Conflict: the previous update won
+      settled(s.update("/missing", "x", 1)), // NotFound
+      settled(s.create("/b", "1")), // base+3
+      settled(s.delete("/b", base + 99)), // Conflict
+      settled(s.delete("/b", base + 3)), // base+4
+      settled(s.create("/b", "again")), // base+5: a new incarnation after the delete in this batch
+    ]);
+    const [c1, c2, u1, u2, nf, b1, d1, d2, b2] = results;
+    assert.deepEqual(c1!.value, { key: "/a", value: "1", createRevision: base + 1, modRevision: base + 1 });
+    assert.equal(c2!.error?.code, "KeyExists");
+    assert.deepEqual(c2!.error?.current, c1!.value);
+    assert.deepEqual(u1!.value, { key: "/a", value: "3", createRevision: base + 1, modRevision: base + 2 });
+    assert.equal(u2!.error?.code, "Conflict");
+    assert.deepEqual(u2!.error?.current, u1!.value, "Conflict carries the winner's value");
+    assert.equal(nf!.error?.code, "NotFound");
+    assert.equal(b1!.value?.modRevision, base + 3);
+    assert.equal(d1!.error?.code, "Conflict");
+    assert.deepEqual(d1!.error?.current, b1!.value);
+    assert.deepEqual(d2!.value, { prev: b1!.value, revision: base + 4 });
+    assert.deepEqual(b2!.value, { key: "/b", value: "again", createRevision: base + 5, modRevision: base + 5 });
+    for (const r of results) assert.ok(r.error === undefined || r.error instanceof StorageError);
+    assert.equal(await s.currentRevision(), base + 5);
+    assert.deepEqual(await s.get("/a"), u1!.value);
+    assert.deepEqual(await s.get("/b"), b2!.value);
+    await w.until(5);
+    assert.deepEqual(w.events, [
+      { type: "put", kv: c1!.value },
+      { type: "put", kv: u1!.value, prev: c1!.value },
+      { type: "put", kv: b1!.value },
+      { type: "delete", key: "/b", revision: base + 4, prev: b1!.value },
+      { type: "put", kv: b2!.value },
+    ]);
+    w.stop();
+  } finally {
+    await s.close();
+  }
+});
+
+test("group commit: a batch that meets a held writer lock waits for it and acknowledges nothing before COMMIT", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  const other = new DatabaseSync(path, { timeout: 0 });
+  try {
+    const base = (await s.create("/k", "0")).modRevision;
+    // Another connection holds the writer lock, as the checkpointer does while it resets the WAL.
+    other.exec("BEGIN IMMEDIATE");
+    let acked = 0;
+    const first = settled(s.update("/k", "1", base)).finally(() => acked++);
+    const second = settled(s.update("/k", "2", base)).finally(() => acked++);
+    const created = settled(s.create("/n", "x")).finally(() => acked++);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(acked, 0, "nothing acknowledged while the lock is held");
+    assert.equal(await s.get("/n"), undefined);
+    assert.equal((await s.get("/k"))?.value, "0");
+    // Writes issued while the batch waits queue behind it.
+    const later = settled(s.update("/k", "3", base + 1));
+    other.exec("COMMIT");
+    const [f, sec, c, l] = await Promise.all([first, second, created, later]);
+    assert.equal(f.value?.modRevision, base + 1);
+    assert.equal(sec.error?.code, "Conflict");
+    assert.deepEqual(sec.error?.current, f.value);
+    assert.equal(c.value?.modRevision, base + 2);
+    assert.equal(l.value?.modRevision, base + 3);
+    assert.equal(await s.currentRevision(), base + 3);
+  } finally {
+    if (other.isTransaction) other.exec("ROLLBACK");
+    other.close();
+    await s.close();
+  }
+});
+
+test("group commit: writes issued just before close() still commit", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  let s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  const pending = Promise.all([s.create("/x", "1"), s.create("/y", "2")]);
+  const closed = s.close();
+  await assert.rejects(s.create("/z", "3"), (e: unknown) => e instanceof StorageError && e.code === "Unavailable");
+  const [x, y] = await pending;
+  await closed;
+  s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  try {
+    assert.deepEqual(await s.get("/x"), x);
+    assert.deepEqual(await s.get("/y"), y);
+    assert.equal(await s.get("/z"), undefined);
+  } finally {
+    await s.close();
+  }
+});
