@@ -5,6 +5,7 @@ import type { ResourceType, ScaleSubresource, Strategy } from "./scheme.ts";
 import { groupKindKey } from "./scheme.ts";
 import { strategies } from "./strategies.ts";
 import { hpaV1ToV2, hpaV2ToV1 } from "./conversion/autoscaling.ts";
+import { coreToEventsV1, eventsV1ToCore } from "./conversion/events.ts";
 import type { Conversion } from "./scheme.ts";
 
 const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] as const;
@@ -60,7 +61,10 @@ const specs: Spec[] = [
   // coordination, discovery, events
   { group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true },
   { group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", plural: "endpointslices", namespaced: true },
-  { group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"] },
+  {
+    group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"],
+    conversion: { storageGroup: "", storageVersion: "v1", toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },
+  },
   // networking
   { group: "networking.k8s.io", version: "v1", kind: "Ingress", plural: "ingresses", namespaced: true, shortNames: ["ing"], status: true, generation: true },
   { group: "networking.k8s.io", version: "v1", kind: "IngressClass", plural: "ingressclasses", namespaced: false },
@@ -70,7 +74,7 @@ const specs: Spec[] = [
   { group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", namespaced: true, shortNames: ["hpa"], categories: ["all"], status: true },
   {
     group: "autoscaling", version: "v1", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", namespaced: true, shortNames: ["hpa"], categories: ["all"], status: true,
-    conversion: { storageVersion: "v2", toStorage: (o) => hpaV1ToV2(o as never) as never, fromStorage: (o) => hpaV2ToV1(o as never) as never },
+    conversion: { storageGroup: "autoscaling", storageVersion: "v2", toStorage: (o) => hpaV1ToV2(o as never) as never, fromStorage: (o) => hpaV2ToV1(o as never) as never },
   },
   // rbac
   { group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true },

@@ -56,8 +56,10 @@ export interface ScaleSubresource {
   labelSelectorPath?: string;
 }
 
-/** A version served by converting to and from another version of the same kind, which is what is stored. */
+/** A version served by converting to and from the version of the kind that is stored. */
 export interface Conversion {
+  /** Where the objects live: the group (events.k8s.io Events are core Events) and version. */
+  storageGroup: string;
   storageVersion: string;
   toStorage(obj: KubeObject): KubeObject;
   fromStorage(obj: KubeObject): KubeObject;

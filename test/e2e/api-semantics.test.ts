@@ -185,3 +185,24 @@ test("autoscaling/v1 and v2 are two views of the same HorizontalPodAutoscaler", 
   assert.equal(list.body.items[0].spec.maxReplicas, 9);
   assert.equal(list.body.items[0].spec.targetCPUUtilizationPercentage, 70);
 });
+
+test("events.k8s.io/v1 Events are the core/v1 Events kubectl shows", async () => {
+  const ev = {
+    apiVersion: "events.k8s.io/v1", kind: "Event", metadata: { name: "web.17a" },
+    eventTime: "2026-01-01T00:00:00.000000Z", reportingController: "example.com/controller", reportingInstance: "i-1",
+    action: "Scale", reason: "ScalingReplicaSet", note: "Scaled up replica set web-1 to 3", type: "Normal",
+    regarding: { kind: "Deployment", namespace: "default", name: "web", apiVersion: "apps/v1" },
+  };
+  const created = await call("POST", "/apis/events.k8s.io/v1/namespaces/default/events", JSON.stringify(ev));
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.note, ev.note);
+  const core = await call("GET", "/api/v1/namespaces/default/events/web.17a");
+  assert.equal(core.body.message, ev.note);
+  assert.equal(core.body.involvedObject.name, "web");
+  assert.equal(core.body.metadata.uid, created.body.metadata.uid);
+  const byObject = await call("GET", "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb");
+  assert.deepEqual(byObject.body.items.map((e: { metadata: { name: string } }) => e.metadata.name), ["web.17a"]);
+  const list = await call("GET", "/apis/events.k8s.io/v1/namespaces/default/events");
+  assert.equal(list.body.items[0].apiVersion, "events.k8s.io/v1");
+  assert.equal(list.body.items[0].regarding.kind, "Deployment");
+});

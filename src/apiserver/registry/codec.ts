@@ -2,8 +2,9 @@
 // resourceVersion), under keys /registry/<group or "core">/<plural>/[<namespace>/]<name>.
 import type { KubeObject, ResourceType } from "../../api/scheme.ts";
 
-export function resourcePrefix(rt: { group: string; plural: string }): string {
-  return `/registry/${rt.group || "core"}/${rt.plural}/`;
+/** Versions served by conversion live under their storage group's keys. */
+export function resourcePrefix(rt: { group: string; plural: string; conversion?: { storageGroup: string } }): string {
+  return `/registry/${(rt.conversion?.storageGroup ?? rt.group) || "core"}/${rt.plural}/`;
 }
 
 export function objectKey(rt: ResourceType, namespace: string | undefined, name: string): string {

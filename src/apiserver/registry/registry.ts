@@ -12,7 +12,7 @@ export class Registry {
     this.resources = resources;
     for (const rt of resources.filter((r) => !r.conversion)) this.byPath.set(`${rt.group}/${rt.version}/${rt.plural}`, new ResourceStore(rt, deps));
     for (const rt of resources.filter((r) => r.conversion)) {
-      const inner = this.store(rt.group, rt.conversion!.storageVersion, rt.plural);
+      const inner = this.store(rt.conversion!.storageGroup, rt.conversion!.storageVersion, rt.plural);
       if (!inner) throw new Error(`${rt.group}/${rt.version} ${rt.plural}: storage version ${rt.conversion!.storageVersion} is not served`);
       this.byPath.set(`${rt.group}/${rt.version}/${rt.plural}`, new ConvertingStore(rt, inner, deps));
     }
