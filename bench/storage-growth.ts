@@ -2,11 +2,10 @@
 // ~512-byte values, with compaction running on its timer as in the server. Prints throughput and the size of
 // the database and its WAL every 100,000 updates; with compaction working the size plateaus.
 //
-//   node bench/storage-growth.ts [--updates N] [--keys N] [--value-bytes N] [--retain-ms MS] [--retain-revisions N]
+//   node bench/storage-growth.ts [--updates N] [--keys N] [--value-bytes N] [--retain-ms MS] [--retain-revisions N] [--max-retain-revisions N]
 //
-// The server keeps history for at least 10,000 revisions and at least 5 minutes. At this benchmark's write rate
-// 5 minutes is millions of revisions, longer than the whole run, so the time floor defaults to 5 s here
-// (pass --retain-ms 300000 to see the server default): the plateau is then max(10,000, writes in 5 s) rows.
+// Defaults are the server's: history of at least 10,000 revisions and 5 minutes, never more than 100,000
+// revisions, so the plateau is min(100,000, max(10,000, writes in 5 minutes)) rows.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +19,8 @@ const { values: args } = parseArgs({
     updates: { type: "string", default: "1000000" },
     keys: { type: "string", default: "1000" },
     "value-bytes": { type: "string", default: "512" },
-    "retain-ms": { type: "string", default: "5000" },
+    "retain-ms": { type: "string", default: "300000" },
+    "max-retain-revisions": { type: "string", default: "100000" },
     "retain-revisions": { type: "string", default: "10000" },
   },
 });
@@ -29,6 +29,7 @@ const keys = Number(args.keys);
 const valueBytes = Number(args["value-bytes"]);
 const retainMs = Number(args["retain-ms"]);
 const retainRevisions = Number(args["retain-revisions"]);
+const maxRetainRevisions = Number(args["max-retain-revisions"]);
 
 const dir = mkdtempSync(join(tmpdir(), "berth-growth-"));
 const path = join(dir, "berth.db");
@@ -44,8 +45,8 @@ const value = (i: number) => `{"i":${i},"pad":"${"x".repeat(valueBytes - 20)}"}`
 /** Yields to the event loop the way a server does between requests, so timers (compaction) run. */
 const yieldLoop = () => new Promise((r) => setImmediate(r));
 
-const s = SqliteStorage.open(path, { retainRevisions, retainMs });
-console.log(`updates=${updates} keys=${keys} value≈${valueBytes}B retainRevisions=${retainRevisions} retainMs=${retainMs} file=${path}`);
+const s = SqliteStorage.open(path, { retainRevisions, retainMs, maxRetainRevisions });
+console.log(`updates=${updates} keys=${keys} value≈${valueBytes}B retainRevisions=${retainRevisions} retainMs=${retainMs} maxRetainRevisions=${maxRetainRevisions} file=${path}`);
 
 // Per-operation latency on a small store.
 const kvs: KeyValue[] = [];

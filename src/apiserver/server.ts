@@ -111,7 +111,7 @@ export class ApiServer {
       if (info.kind === "resource") {
         verb = info.verb;
         resource = info.resource;
-        if (info.verb === "create" && await handleReview(info, req, res, user)) return;
+        if (info.verb === "create" && await handleReview(info, req, res, user, this.opts.authenticator)) return;
         await handleResource(this.opts.resources, info, req, res, query, user);
       } else {
         this.handleNonResource(path, req, res);

@@ -62,3 +62,14 @@ test("cluster IPs and node ports are allocated once and refused when taken", asy
   await c.ok(["apply", "-f", "-"], sameIp);
   assert.equal(await c.ok(["get", "svc", "b", "-o", "jsonpath={.spec.clusterIP}"]), a.spec.clusterIP);
 });
+
+test("TokenReview says whether a token authenticates and as whom", async () => {
+  await c.ok(["create", "serviceaccount", "reviewer"]);
+  const token = (await c.ok(["create", "token", "reviewer"])).trim();
+  const review = (t: string) => c.ok(["create", "-o", "json", "-f", "-"], JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: { token: t } }));
+  const good = JSON.parse(await review(token));
+  assert.equal(good.status.authenticated, true);
+  assert.equal(good.status.user.username, "system:serviceaccount:default:reviewer");
+  const bad = JSON.parse(await review(`${token}x`));
+  assert.equal(bad.status.authenticated, false);
+});

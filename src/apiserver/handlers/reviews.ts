@@ -2,7 +2,8 @@
 // reviews (kubectl auth can-i). Until RBAC lands every authenticated user may do everything, and the
 // access reviews say so.
 import type { Request } from "../http/request.ts";
-import { badRequest } from "../../api/errors.ts";
+import { badRequest, StatusError } from "../../api/errors.ts";
+import type { Authenticator } from "../authn/authenticator.ts";
 import type { ResourceRequest } from "../request-info.ts";
 import type { UserInfo } from "../authn/user.ts";
 import { decodeObject, readBody } from "../http/body.ts";
@@ -19,7 +20,7 @@ const REVIEWS: Record<string, string> = {
 };
 
 /** Answers a review request; false if the request is not one. */
-export async function handleReview(info: ResourceRequest, req: Request, res: Response, user: UserInfo | undefined): Promise<boolean> {
+export async function handleReview(info: ResourceRequest, req: Request, res: Response, user: UserInfo | undefined, authenticator: Authenticator): Promise<boolean> {
   const kind = REVIEWS[`${info.group}/${info.resource}`];
   if (!kind || info.name) return false;
   const body = decodeObject(await readBody(req), req.headers["content-type"]) as { spec?: Record<string, unknown>; metadata?: object };
@@ -29,9 +30,19 @@ export async function handleReview(info: ResourceRequest, req: Request, res: Res
     case "SelfSubjectReview":
       sendJson(res, 201, { ...base, status: { userInfo: user } });
       return true;
-    case "TokenReview":
-      sendJson(res, 201, { ...base, status: { authenticated: false, error: "token review is not supported yet" } });
+    case "TokenReview": {
+      const token = (body.spec as { token?: unknown } | undefined)?.token;
+      if (typeof token !== "string" || token === "") throw badRequest("token is required");
+      let reviewed: UserInfo | undefined;
+      try {
+        reviewed = await authenticator.authenticate({ authorization: `Bearer ${token}` });
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 401)) throw err;
+      }
+      const status = reviewed ? { authenticated: true, user: reviewed, audiences: ["https://kubernetes.default.svc.cluster.local"] } : { authenticated: false, user: {} };
+      sendJson(res, 201, { ...base, status });
       return true;
+    }
     case "SelfSubjectRulesReview":
       sendJson(res, 201, { ...base, status: { resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }], nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }], incomplete: false } });
       return true;

@@ -4,10 +4,12 @@
 // pages; the WAL is checkpointed and bounded by the checkpointer thread, see checkpoint-worker.ts). A batch that
 // finds the writer lock taken by that thread waits for it (writable()) and runs again.
 //
-// Window: history is kept until it is BOTH more than `retainRevisions` revisions old AND older than `retainMs`.
-// The revision floor serves watchers and paged lists that lag by count; the time floor gives a client paging a
-// list, or a watcher reconnecting, a predictable grace period (upstream's apiserver compacts etcd every 5 minutes).
-// The file therefore holds the live keys plus max(retainRevisions, writes in the last retainMs) rows.
+// Window: history is kept until it is BOTH more than `retainRevisions` revisions old AND older than `retainMs`,
+// but never more than `maxRetainRevisions` revisions. The revision floor serves watchers and paged lists that lag
+// by count; the time floor gives a client paging a list, or a watcher reconnecting, a predictable grace period
+// (upstream's apiserver compacts etcd every 5 minutes); the cap keeps the file bounded by size under heavy churn
+// (a continue token older than the cap then answers 410 and the client lists again).
+// The file therefore holds the live keys plus min(maxRetainRevisions, max(retainRevisions, writes in retainMs)) rows.
 //
 // Removal walks the log by revision: a row in (cursor, compactRevision] supersedes its predecessor
 // (prev_revision), which is therefore deleted; a tombstone in that range is deleted too. Each row has at most one
@@ -26,6 +28,8 @@ export interface CompactionOptions {
   retainRevisions?: number;
   /** Keep at least this much recent history by time. Default 5 minutes. */
   retainMs?: number;
+  /** Never keep more than this many revisions of history, whatever the time floor says. Default 100,000. */
+  maxRetainRevisions?: number;
 }
 
 /** Revisions removed per transaction: the batch size adapts so that a batch (which holds the event loop) takes
@@ -51,6 +55,7 @@ export class Compactor {
   readonly #interval: number;
   readonly #retainRevisions: number;
   readonly #retainMs: number;
+  readonly #maxRetainRevisions: number;
   readonly #now: () => number;
   readonly #writable: () => Promise<void>;
   #compactRevision: number;
@@ -84,6 +89,7 @@ export class Compactor {
     this.#interval = opts.compactIntervalMs ?? 1000;
     this.#retainRevisions = opts.retainRevisions ?? 10_000;
     this.#retainMs = opts.retainMs ?? 5 * 60_000;
+    this.#maxRetainRevisions = Math.max(opts.maxRetainRevisions ?? 100_000, this.#retainRevisions);
     this.#st = {
       begin: db.prepare("BEGIN IMMEDIATE"),
       commit: db.prepare("COMMIT"),
@@ -153,7 +159,7 @@ export class Compactor {
     let edge = 0;
     while (this.#samples.length > 1 && this.#samples[1]!.at <= cutoff) this.#samples.shift();
     if (this.#samples[0]!.at <= cutoff) edge = this.#samples[0]!.revision;
-    return Math.min(edge, current - this.#retainRevisions);
+    return Math.max(Math.min(edge, current - this.#retainRevisions), current - this.#maxRetainRevisions);
   }
 
   #drain(): Promise<void> {

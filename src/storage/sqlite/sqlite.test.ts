@@ -127,6 +127,17 @@ test("automatic compaction keeps at least retainMs of history", async () => {
   await s.close();
 });
 
+test("history is capped at maxRetainRevisions even inside the time floor", async () => {
+  await using tmp = await tempDir();
+  const s = SqliteStorage.open(join(tmp.dir, "db"), { compactIntervalMs: 10, retainRevisions: 10, retainMs: 3_600_000, maxRetainRevisions: 50 });
+  let kv = await s.create("/k", "v");
+  for (let i = 0; i < 300; i++) kv = await s.update("/k", `v${i}`, kv.modRevision);
+  const written = await s.currentRevision();
+  await waitUntil(async () => (await s.compactedRevision()) >= written - 50);
+  assert.ok((await s.compactedRevision()) <= written - 50, "no more than the cap is compacted");
+  await s.close();
+});
+
 test("every acknowledged write survives SIGKILL", async () => {
   await using tmp = await tempDir();
   const path = join(tmp.dir, "db");
