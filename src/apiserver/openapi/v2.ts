@@ -1,10 +1,12 @@
 // OpenAPI v2 (/openapi/v2): one Swagger document for every served group version, with all the definitions
-// they use. Older clients and tools read it; kubectl 1.32 prefers v3.
+// they use. Older clients and tools read it; kubectl 1.32 prefers v3, but its client-side schema validation
+// reads this document, as protobuf (v2-protobuf.ts).
 import type { ResourceType } from "../../api/scheme.ts";
 import type { Definitions } from "../../api/openapi/types.ts";
 import { definitionName, definitions } from "../../api/openapi/definitions.ts";
 import { cached } from "./cache.ts";
 import { closure } from "./schemas.ts";
+import { openapiV2Protobuf } from "./v2-protobuf.ts";
 import {
   API_RESOURCE_LIST, DELETE_OPTIONS, PATCH, STATUS, WATCH_EVENT,
   groupVersionPaths, groupVersions, type Operation, type Param,
@@ -85,8 +87,15 @@ export function openapiV2(resources: readonly ResourceType[]): OpenAPIV2Document
   return cached(resources, "v2", () => build(resources)).doc;
 }
 
-/** Bytes for GET /openapi/v2 (JSON; the protobuf form kubectl also asks for is not served). */
+/** JSON bytes for GET /openapi/v2. */
 export function openapiV2Body(resources: readonly ResourceType[]): { body: Buffer; etag: string } {
   const { body, etag } = cached(resources, "v2", () => build(resources)).served;
+  return { body, etag };
+}
+
+/** Bytes for GET /openapi/v2 asked for as application/com.github.proto-openapi.spec.v2@v1.0+protobuf:
+ * the same document as gnostic's openapi.v2.Document, with its own ETag. */
+export function openapiV2ProtobufBody(resources: readonly ResourceType[]): { body: Buffer; etag: string } {
+  const { body, etag } = cached(resources, "v2-protobuf", () => openapiV2(resources), openapiV2Protobuf).served;
   return { body, etag };
 }
