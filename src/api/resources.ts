@@ -84,6 +84,9 @@ const specs: Spec[] = [
   // scheduling, storage
   { group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass", plural: "priorityclasses", namespaced: false, shortNames: ["pc"] },
   { group: "storage.k8s.io", version: "v1", kind: "StorageClass", plural: "storageclasses", namespaced: false, shortNames: ["sc"] },
+  // CustomResourceDefinitions are read-only and always empty until custom resources are served; kubectl's
+  // client-side validation lists them, so the list must exist.
+  { group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false, shortNames: ["crd", "crds"], categories: ["api-extensions"], verbs: ["get", "list", "watch"], status: true },
   // reviews: create-only, never stored
   { group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview", plural: "selfsubjectaccessreviews", namespaced: false, verbs: CREATE_ONLY },
   { group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectRulesReview", plural: "selfsubjectrulesreviews", namespaced: false, verbs: CREATE_ONLY },

@@ -69,6 +69,16 @@ test("bad input gets a Status with upstream's code and reason, never a crash", a
   assert.deepEqual(fields, ["spec.replicas", "spec.template.spec.containers[0].image"]);
   assert.match(invalid.body.message, /^Deployment\.apps "d" is invalid: \[/);
 
+  const wrongType = await call("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "typed" }, data: { a: 1 } }));
+  assert.equal(wrongType.status, 400, wrongType.text);
+  assert.equal(wrongType.body.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data.a of type string');
+  const stringReplicas = await call("POST", "/apis/apps/v1/namespaces/default/deployments", JSON.stringify({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "typed" }, spec: { replicas: "3" } }));
+  assert.equal(stringReplicas.status, 400);
+  assert.match(stringReplicas.body.message, /cannot unmarshal string into Go struct field DeploymentSpec\.spec\.replicas of type int32/);
+  const crds = await call("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
+  assert.deepEqual(crds.body.items, []);
+  assert.equal((await call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "{}")).status, 405);
+
   const badPatch = await call("PATCH", "/api/v1/namespaces/default/configmaps/nope", "{}", { "content-type": "application/merge-patch+json" });
   assert.equal(badPatch.status, 404);
   const badType = await call("PATCH", "/api/v1/namespaces/default/configmaps/nope", "{}", { "content-type": "text/plain" });

@@ -12,7 +12,7 @@ import type { WatchCache } from "../watchcache/watch-cache.ts";
 import { compileFilter } from "../registry/filter.ts";
 import { parseListOptions } from "../registry/list-options.ts";
 import { schemaFor } from "../registry/schema.ts";
-import { unknownFields } from "../registry/unknown-fields.ts";
+import { checkAgainstSchema } from "../registry/schema-check.ts";
 import { decodeObject, mediaType, readBody } from "../http/body.ts";
 import { negotiate } from "../http/negotiate.ts";
 import type { Rendering } from "../http/negotiate.ts";
@@ -179,9 +179,14 @@ function fieldValidation(query: URLSearchParams): FieldValidation {
 
 export function checkFields(store: ResourceStore, obj: unknown, query: URLSearchParams, warnings: string[]): void {
   const mode = fieldValidation(query);
-  if (mode === "Ignore") return;
-  const unknown = unknownFields(obj, schemaFor(store.rt)).map((p) => `unknown field "${p}"`);
-  if (!unknown.length) return;
+  const check = checkAgainstSchema(obj, schemaFor(store.rt));
+  const m = check.mismatch;
+  if (m) {
+    const { kind, version } = store.rt;
+    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: json: cannot unmarshal ${m.got} into Go struct field ${m.struct}.${m.path} of type ${m.want}`);
+  }
+  if (mode === "Ignore" || !check.unknown.length) return;
+  const unknown = check.unknown.map((p) => `unknown field "${p}"`);
   if (mode === "Strict") throw badRequest(`strict decoding error: ${unknown.join(", ")}`);
   warnings.push(...unknown);
 }
