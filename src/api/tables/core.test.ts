@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { configMapTable, limitRangeTable, podTemplateTable, resourceQuotaTable, secretTable } from "./core.ts";
+import { configMapTable, createdAtTable, podTemplateTable, resourceQuotaTable, secretTable } from "./core.ts";
 import { endpointSliceTable } from "./discovery.ts";
 import { eventTable, eventV1Table } from "./event.ts";
 import { nodeTable } from "./node.ts";
@@ -70,7 +70,7 @@ test("nodes: STATUS with SchedulingDisabled, sorted ROLES, wide addresses and no
 test("configmaps, secrets, limitranges, resourcequotas and podtemplates", () => {
   assert.deepEqual(configMapTable.cells({ metadata: meta, data: { a: "1", b: "2" }, binaryData: { c: "" } }, now), ["x", 3, "10m"]);
   assert.deepEqual(secretTable.cells({ metadata: meta, type: "Opaque", data: { a: "" } }, now), ["x", "Opaque", 1, "10m"]);
-  assert.deepEqual(limitRangeTable.cells({ metadata: { name: "x", creationTimestamp: "2024-05-01T11:50:00.123+02:00" } }, now), ["x", "2024-05-01T09:50:00Z"]);
+  assert.deepEqual(createdAtTable.cells({ metadata: { name: "x", creationTimestamp: "2024-05-01T11:50:00.123+02:00" } }, now), ["x", "2024-05-01T09:50:00Z"]);
   const quota = {
     metadata: meta,
     spec: { hard: { "requests.cpu": "1", pods: "10", "limits.memory": "2Gi", "limits.cpu": "2" } },

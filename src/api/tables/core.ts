@@ -27,9 +27,10 @@ export const serviceAccountTable: TableDef = {
   cells: (sa: ServiceAccount, now: Date) => [sa.metadata?.name ?? "", sa.secrets?.length ?? 0, age(sa.metadata, now)],
 };
 
-export const limitRangeTable: TableDef = {
+/** NAME and CREATED AT only: upstream's printer for LimitRanges and CustomResourceDefinitions. */
+export const createdAtTable: TableDef = {
   columns: [nameColumn, createdAtColumn],
-  cells: (lr: LimitRange) => [lr.metadata?.name ?? "", rfc3339(lr.metadata?.creationTimestamp)],
+  cells: (obj: LimitRange) => [obj.metadata?.name ?? "", rfc3339(obj.metadata?.creationTimestamp)],
 };
 
 /** "resource: used/hard, ..." split into requests and limits (names starting "limits."). */

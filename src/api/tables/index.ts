@@ -5,7 +5,7 @@ import { horizontalPodAutoscalerTable } from "./autoscaling.ts";
 import { cronJobTable, jobTable } from "./batch.ts";
 import { leaseTable, priorityClassTable, storageClassTable } from "./cluster.ts";
 import {
-  configMapTable, limitRangeTable, namespaceTable, podTemplateTable, resourceQuotaTable, secretTable, serviceAccountTable,
+  configMapTable, createdAtTable, namespaceTable, podTemplateTable, resourceQuotaTable, secretTable, serviceAccountTable,
 } from "./core.ts";
 import { endpointSliceTable } from "./discovery.ts";
 import { eventTable, eventV1Table } from "./event.ts";
@@ -27,7 +27,8 @@ export const tables: Partial<Record<GroupKindKey, TableDef>> = {
   "/Secret": secretTable,
   "/ServiceAccount": serviceAccountTable,
   "/Event": eventTable,
-  "/LimitRange": limitRangeTable,
+  "/LimitRange": createdAtTable,
+  "apiextensions.k8s.io/CustomResourceDefinition": createdAtTable,
   "/ResourceQuota": resourceQuotaTable,
   "/PersistentVolume": persistentVolumeTable,
   "/PersistentVolumeClaim": persistentVolumeClaimTable,

@@ -11,7 +11,8 @@ import { schemaV3 } from "./schemas.ts";
 function refs(doc: unknown, at = "$"): [string, string][] {
   if (Array.isArray(doc)) return doc.flatMap((v, i) => refs(v, `${at}[${i}]`));
   if (!doc || typeof doc !== "object") return [];
-  return Object.entries(doc).flatMap(([k, v]) => (k === "$ref" ? [[at, v as string] as [string, string]] : refs(v, `${at}.${k}`)));
+  // A string "$ref" is a reference; JSONSchemaProps also has a *property* named "$ref" (an object).
+  return Object.entries(doc).flatMap(([k, v]) => (k === "$ref" && typeof v === "string" ? [[at, v] as [string, string]] : refs(v, `${at}.${k}`)));
 }
 
 test("v3 root lists every group version and the discovery documents, with the served document's hash", () => {

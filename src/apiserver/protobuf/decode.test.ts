@@ -234,8 +234,8 @@ test("decodeObject decodes protobuf bodies by Content-Type", () => {
   });
 });
 
-test("every kind Berth serves has a protobuf message", () => {
-  for (const r of resourceTypes) {
+test("every kind clients can write has a protobuf message", () => {
+  for (const r of resourceTypes.filter((t) => t.verbs.includes("create"))) {
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
     assert.ok(messageOfKind(apiVersion, r.kind), `${apiVersion} ${r.kind}`);
   }
