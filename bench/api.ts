@@ -194,14 +194,14 @@ try {
       ["get", "get", { dir: dataDir, url: creds.url, token, uris, requests: OBJECTS, clients: CLIENTS }],
       ["merge-patch", "patch", { dir: dataDir, url: creds.url, token, uris, method: "PATCH", body: JSON.stringify({ metadata: { annotations: { h2: "x" } } }), contentType: "application/merge-patch+json", requests: OBJECTS, clients: CLIENTS }],
     ];
-    console.log(`-- h2load (C client, ${CLIENTS} connections); latency from the server's request histogram.`);
+    console.log(`-- h2load (C client, ${CLIENTS} connections, one request in flight each)`);
     console.log("   (every connection walks the same URI list, so its patches often race on one object and retry)");
     for (const [name, verb, opts] of runs) {
       const before = histogram(await metrics(), verb, "configmaps");
       const r = await h2load(opts);
       const after = histogram(await metrics(), verb, "configmaps");
       const q = (x: number) => quantileMs(before, after, x).toFixed(1);
-      console.log(`${name.padEnd(14)} ${r.reqPerSec.toFixed(0).padStart(6)} /s   p50 ${q(0.5)} ms   p99 ${q(0.99)} ms   failed ${r.failed}`);
+      console.log(`${name.padEnd(14)} ${r.reqPerSec.toFixed(0).padStart(6)} /s   end to end p50 ${pct(r.latenciesMs, 50).toFixed(1)} ms p99 ${pct(r.latenciesMs, 99).toFixed(1)} ms   in server p50 ${q(0.5)} ms p99 ${q(0.99)} ms   failed ${r.failed}`);
     }
   } else {
     console.log("(install nghttp2-client for the h2load throughput figures)");

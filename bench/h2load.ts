@@ -1,8 +1,8 @@
 // Throughput with h2load (nghttp2-client, a C load generator), so the client does not eat the server's CPU
-// on a 2-core machine. Latency percentiles come from the server's own apiserver_request_duration_seconds
-// histogram (as upstream's SLOs are measured), interpolated within buckets.
+// on a 2-core machine. Latency comes two ways: end to end per request from h2load's --log-file, and inside
+// the server from its apiserver_request_duration_seconds histogram (as upstream's SLOs are measured).
 import { spawnSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 export function haveH2load(): boolean {
@@ -12,13 +12,16 @@ export function haveH2load(): boolean {
 export interface H2loadResult {
   reqPerSec: number;
   failed: number;
+  /** End-to-end request latencies in ms, as h2load saw them. */
+  latenciesMs: number[];
 }
 
 /** Runs h2load with `requests` requests over `clients` connections against the given URIs. */
 export async function h2load(opts: { dir: string; url: string; token: string; uris: string[]; method?: string; body?: string; contentType?: string; requests: number; clients: number }): Promise<H2loadResult> {
   const uriFile = join(opts.dir, "uris.txt");
   await writeFile(uriFile, opts.uris.map((u) => opts.url + u).join("\n") + "\n");
-  const args = ["-n", String(opts.requests), "-c", String(opts.clients), "-m", "1", "-i", uriFile, "-H", `authorization: Bearer ${opts.token}`];
+  const logFile = join(opts.dir, "h2load.log");
+  const args = ["-n", String(opts.requests), "-c", String(opts.clients), "-m", "1", "-i", uriFile, "-H", `authorization: Bearer ${opts.token}`, "--log-file", logFile];
   if (opts.body !== undefined) {
     const bodyFile = join(opts.dir, "body.json");
     await writeFile(bodyFile, opts.body);
@@ -29,7 +32,9 @@ export async function h2load(opts: { dir: string; url: string; token: string; ur
   const rps = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(r.stdout);
   const status = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(r.stdout);
   if (!rps || !status) throw new Error(`h2load failed:\n${r.stdout}\n${r.stderr}`);
-  return { reqPerSec: Number(rps[1]), failed: Number(status[3]) + Number(status[4]) };
+  // --log-file lines: start time (µs since epoch), status, microseconds until the response ended.
+  const latenciesMs = (await readFile(logFile, "utf8")).trim().split("\n").map((l) => Number(l.split("\t")[2]) / 1000);
+  return { reqPerSec: Number(rps[1]), failed: Number(status[3]) + Number(status[4]), latenciesMs };
 }
 
 type Buckets = Map<number, number>;
