@@ -1,5 +1,6 @@
 // The PersistentVolume kind: access modes, a single storage capacity, exactly one source, reclaim policy;
 // the source and volumeMode are immutable after creation.
+import { validateNfsSource } from "./volumes.ts";
 import type { PersistentVolume, PersistentVolumeSpec } from "kubernetes-types/core/v1";
 import type { FieldError } from "../../errors.ts";
 import type { ValidationContext } from "../../scheme.ts";
@@ -36,9 +37,7 @@ function validateSource(key: (typeof PV_SOURCES)[number], src: any, p: string, s
       if (src.type !== undefined && src.type !== null && !HOST_PATH_TYPES.includes(src.type)) errs.push(notSupported(`${p}.type`, src.type, HOST_PATH_TYPES));
       break;
     case "nfs":
-      if (!src.server) errs.push(required(`${p}.server`));
-      if (!src.path) errs.push(required(`${p}.path`));
-      else if (!String(src.path).startsWith("/")) errs.push(invalid(`${p}.path`, src.path, "must be an absolute path"));
+      errs.push(...validateNfsSource(src, p));
       break;
     case "local":
       if (!src.path) errs.push(required(`${p}.path`));

@@ -125,9 +125,7 @@ function validateSource(key: (typeof SOURCES)[number], src: any, p: string): Fie
       if (!src.claimName) errs.push(required(`${p}.claimName`));
       break;
     case "nfs":
-      if (!src.server) errs.push(required(`${p}.server`));
-      if (!src.path) errs.push(required(`${p}.path`));
-      else if (!String(src.path).startsWith("/")) errs.push(invalid(`${p}.path`, src.path, "must be an absolute path"));
+      errs.push(...validateNfsSource(src, p));
       break;
     case "csi":
       if (!src.driver) errs.push(required(`${p}.driver`));
@@ -169,4 +167,13 @@ export function validateVolumes(volumes: Volume[] | undefined, path: string): { 
     else errs.push(...el);
   });
   return { names, errs };
+}
+
+/** An NFS source, in pod volumes and PersistentVolumes alike: a server and an absolute path. */
+export function validateNfsSource(src: { server?: string; path?: string }, p: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!src.server) errs.push(required(`${p}.server`));
+  if (!src.path) errs.push(required(`${p}.path`));
+  else if (!String(src.path).startsWith("/")) errs.push(invalid(`${p}.path`, src.path, "must be an absolute path"));
+  return errs;
 }
