@@ -1,6 +1,5 @@
 // The PersistentVolume kind: access modes, a single storage capacity, exactly one source, reclaim policy;
 // the source and volumeMode are immutable after creation.
-import { validateNfsSource } from "./volumes.ts";
 import type { PersistentVolume, PersistentVolumeSpec } from "kubernetes-types/core/v1";
 import type { FieldError } from "../../errors.ts";
 import type { ValidationContext } from "../../scheme.ts";
@@ -8,7 +7,7 @@ import { forbidden, invalid, invalidEach, isEqual, notSupported, required, valid
 import { isDNS1123Subdomain } from "../names.ts";
 import { specDiff } from "../diff.ts";
 import { quantityAt } from "./resources.ts";
-import { HOST_PATH_TYPES } from "./volumes.ts";
+import { HOST_PATH_TYPES, validateNfsSource } from "./volumes.ts";
 
 export const ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
 export const VOLUME_MODES = ["Block", "Filesystem"];
