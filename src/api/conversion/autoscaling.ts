@@ -148,7 +148,7 @@ function withoutRoundTrip(annotations: Record<string, string> | undefined): Reco
 
 /** The stored v2 object as an autoscaling/v1 client sees it. */
 export function hpaV2ToV1(hpa: v2.HorizontalPodAutoscaler): v1.HorizontalPodAutoscaler {
-  const spec = hpa.spec!;
+  const spec = hpa.spec ?? ({} as v2.HorizontalPodAutoscalerSpec);
   const status = hpa.status;
   const metrics = spec.metrics ?? [];
   const annotations: Record<string, string> = { ...withoutRoundTrip(hpa.metadata?.annotations) };
@@ -187,7 +187,8 @@ export function hpaV2ToV1(hpa: v2.HorizontalPodAutoscaler): v1.HorizontalPodAuto
 
 /** An autoscaling/v1 object as Berth stores it (v2), restoring what the annotations carry. */
 export function hpaV1ToV2(hpa: v1.HorizontalPodAutoscaler): v2.HorizontalPodAutoscaler {
-  const spec = hpa.spec!;
+  // Conversion runs before validation, so a client's object may lack even spec (validation then says so).
+  const spec = hpa.spec ?? ({} as v1.HorizontalPodAutoscalerSpec);
   const annotations = hpa.metadata?.annotations ?? {};
   let metrics: v2.MetricSpec[] = spec.targetCPUUtilizationPercentage != null
     ? [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: spec.targetCPUUtilizationPercentage } } }]

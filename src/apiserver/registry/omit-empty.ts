@@ -1,6 +1,7 @@
-// Go's `omitempty`, which upstream's serialization applies to every optional map and list: after a patch
-// removes the last label, the object has no `labels` at all rather than `labels: {}`. Nulls go too (Go
-// decodes them to zero values). Empty structs stay: they are meaningful (`emptyDir: {}`).
+// Go's decoding and `omitempty`, which upstream's serialization applies to every optional map and list: after a
+// patch removes the last label, the object has no `labels` at all rather than `labels: {}`. A null field goes (Go
+// decodes it to the zero value, then omits it); a null list element or map value becomes the zero value of its
+// type, as Go decodes it. Empty structs stay: they are meaningful (`emptyDir: {}`).
 import type { Definitions, SchemaObject } from "../../api/openapi/types.ts";
 import type { KindSchema } from "./schema.ts";
 import { resolveSchema } from "./schema.ts";
@@ -16,7 +17,10 @@ function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown): v
   if (!s || value === null || typeof value !== "object" || s["x-kubernetes-preserve-unknown-fields"]) return;
   if (Array.isArray(value)) {
     const items = resolveSchema(defs, s.items);
-    for (const v of value) walk(defs, items, v);
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === null && items) value[i] = zeroValue(items);
+      walk(defs, items, value[i]);
+    }
     return;
   }
   const obj = value as Record<string, unknown>;
@@ -33,7 +37,22 @@ function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown): v
     }
   } else if (s.additionalProperties && typeof s.additionalProperties === "object") {
     const child = resolveSchema(defs, s.additionalProperties);
-    for (const v of Object.values(obj)) walk(defs, child, v);
+    for (const [k, v] of Object.entries(obj)) {
+      if (v === null && child) obj[k] = zeroValue(child);
+      walk(defs, child, obj[k]);
+    }
+  }
+}
+
+function zeroValue(s: SchemaObject): unknown {
+  if (s["x-kubernetes-int-or-string"] || s["x-kubernetes-preserve-unknown-fields"]) return null;
+  switch (s.type) {
+    case "string": return "";
+    case "integer":
+    case "number": return 0;
+    case "boolean": return false;
+    case "array": return [];
+    default: return {};
   }
 }
 
