@@ -18,9 +18,9 @@ before(async () => {
 });
 after(async () => { session?.close(); await c?.destroy(); });
 
-function post(path: string, body: string, contentType = "application/json"): Promise<{ status: number; text: string }> {
+function post(path: string, body: string, contentType = "application/json", method = "POST"): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = session.request({ ":method": "POST", ":path": path, "content-type": contentType });
+    const req = session.request({ ":method": method, ":path": path, "content-type": contentType });
     let text = "";
     let status = 0;
     req.setEncoding("utf8");
@@ -86,5 +86,40 @@ test("garbled objects of every writable kind never get a 5xx", async () => {
     }
   }
   assert.ok(sent > 500, `sent ${sent}`);
+  assert.equal((await c.kubectl(["get", "--raw", "/readyz"])).code, 0);
+});
+
+test("garbled patches of every kind (merge, JSON, strategic, apply) never get a 5xx", async () => {
+  const r = rng(Number(process.env.FUZZ_SEED ?? 20261122) + 1);
+  // Live objects to patch, made by kubectl so they are valid.
+  await c.ok(["create", "deployment", "fz", "--image=busybox"]);
+  await c.ok(["create", "configmap", "fz", "--from-literal=a=b"]);
+  await c.ok(["create", "service", "clusterip", "fz", "--tcp=80:8080"]);
+  await c.ok(["create", "role", "fz", "--verb=get", "--resource=pods"]);
+  const targets = ["/apis/apps/v1/namespaces/default/deployments/fz", "/api/v1/namespaces/default/configmaps/fz", "/api/v1/namespaces/default/services/fz", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/fz"];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const patchBodies = (): [string, string][] => {
+    const merge = garble({}, r);
+    const ops = [pick(["add", "remove", "replace", "move", "copy", "test", "bogus"])].map((op) => ({ op, path: pick(["/spec", "/spec/replicas", "/metadata/labels/x", "/spec/ports/0", "/data/a", "/rules/0/verbs/-", "", "/a~1b", "/spec/template/spec/containers/5"]), from: "/metadata/name", value: structuredClone(pick(JUNK)) }));
+    const directives = { spec: { template: { spec: { containers: [{ name: pick(["busybox", "x", ""]), $patch: pick(["delete", "replace", "merge", "nope"]) }] } } }, [`$setElementOrder/${pick(["ports", "containers"])}`]: [pick(JUNK)], $retainKeys: pick(JUNK) };
+    return [
+      [JSON.stringify(merge), "application/merge-patch+json"],
+      [JSON.stringify(ops), "application/json-patch+json"],
+      [JSON.stringify(pick([merge, directives])), "application/strategic-merge-patch+json"],
+      [JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fz" }, ...garble({}, r) }), "application/apply-patch+yaml"],
+    ];
+  };
+  let sent = 0;
+  for (let i = 0; i < 60; i++) {
+    for (const target of targets) {
+      for (const [body, type] of patchBodies()) {
+        const q = type === "application/apply-patch+yaml" ? "?fieldManager=fuzz&force=true" : "";
+        const res = await post(target + q, body, type, "PATCH");
+        sent++;
+        assert.ok(res.status < 500, `${target} ${type} ${body} -> ${res.status} ${res.text}`);
+      }
+    }
+  }
+  assert.ok(sent >= 900, `sent ${sent}`);
   assert.equal((await c.kubectl(["get", "--raw", "/readyz"])).code, 0);
 });
