@@ -67,7 +67,7 @@ function unpin(before: KubeObject, after: KubeObject): KubeObject {
 async function apply(p: PatchRequest): Promise<{ object: KubeObject; created: boolean }> {
   const { store, namespace, name, opts } = p;
   const manager = requireApplyManager(p.query.get("fieldManager") ?? undefined);
-  const applied = parseYamlBody(p.bytes) as KubeObject;
+  const applied = (await parseYamlBody(p.bytes)) as KubeObject;
   p.checkFields(applied);
   const force = p.query.get("force") === "true";
   const run = (live: KubeObject | undefined) => serverSideApply({

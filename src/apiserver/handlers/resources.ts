@@ -53,7 +53,7 @@ export async function handleResource(ctx: ResourceContext, info: ResourceRequest
   if (info.subresource && info.subresource !== "status" && info.subresource !== "scale") {
     const handler = ctx.subresourceHandlers.get(`${rt.plural}/${info.subresource}`);
     if (!handler || !info.name) throw notFound({ group: rt.group, resource: `${rt.plural}/${info.subresource}` }, info.name ?? "");
-    const body = req.method === "POST" || req.method === "PUT" ? decodeObject(await readBody(req), req.headers["content-type"]) : undefined;
+    const body = req.method === "POST" || req.method === "PUT" ? await decodeObject(await readBody(req), req.headers["content-type"]) : undefined;
     const result = await handler({ store, req: info, body, opts: writeOptions(query, req, user, info.subresource) });
     sendJson(res, result.code, result.body, out);
     return;
@@ -101,14 +101,14 @@ export async function handleResource(ctx: ResourceContext, info: ResourceRequest
     }
     case "create": {
       if (info.name && !info.subresource) throw methodNotAllowed("the server does not allow this method on the requested resource");
-      const body = asObject(decodeObject(await readBody(req), req.headers["content-type"]));
+      const body = asObject(await decodeObject(await readBody(req), req.headers["content-type"]));
       checkFields(store, body, query, warnings);
       const created = await store.create(namespace, body, writeOptions(query, req, user));
       render(created, 201);
       return;
     }
     case "update": {
-      const body = asObject(decodeObject(await readBody(req), req.headers["content-type"]));
+      const body = asObject(await decodeObject(await readBody(req), req.headers["content-type"]));
       const opts = writeOptions(query, req, user, info.subresource);
       if (info.subresource === "scale") {
         const updated = await store.update(namespace, info.name!, (cur) => applyScale(store.rt, cur, body), opts);
@@ -130,7 +130,7 @@ export async function handleResource(ctx: ResourceContext, info: ResourceRequest
     }
     case "delete": {
       const bytes = await readBody(req);
-      const body = bytes.length ? asObject(decodeObject(bytes, req.headers["content-type"])) : {};
+      const body = bytes.length ? asObject(await decodeObject(bytes, req.headers["content-type"])) : {};
       const result = await store.delete(namespace, info.name!, deleteOptions(query, body, user));
       if (result.deleted && rt.kind !== "Pod") {
         sendJson(res, 200, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name: info.name, group: rt.group, kind: rt.plural, uid: result.object.metadata?.uid } }, out);

@@ -23,7 +23,7 @@ const REVIEWS: Record<string, string> = {
 export async function handleReview(info: ResourceRequest, req: Request, res: Response, user: UserInfo | undefined, authenticator: Authenticator): Promise<boolean> {
   const kind = REVIEWS[`${info.group}/${info.resource}`];
   if (!kind || info.name) return false;
-  const body = decodeObject(await readBody(req), req.headers["content-type"]) as { spec?: Record<string, unknown>; metadata?: object };
+  const body = await decodeObject(await readBody(req), req.headers["content-type"]) as { spec?: Record<string, unknown>; metadata?: object };
   const apiVersion = `${info.group}/${info.version}`;
   const base = { kind, apiVersion, metadata: { creationTimestamp: null, ...body.metadata }, spec: body.spec ?? {} };
   switch (kind) {

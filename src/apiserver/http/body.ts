@@ -2,7 +2,6 @@
 // Content-Type (Kubernetes protobuf too, as kubectl's typed commands send it), and a 400 with the decoder's
 // reason for anything malformed.
 import type { Request } from "./request.ts";
-import { parse as parseYaml } from "yaml";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../api/errors.ts";
 import { decodeKubernetesProtobuf } from "../protobuf/decode.ts";
 
@@ -50,7 +49,7 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /** Decodes an object body (create/update); YAML is accepted as upstream does for application/yaml. */
-export function decodeObject(body: Buffer, contentType: string | undefined): unknown {
+export async function decodeObject(body: Buffer, contentType: string | undefined): Promise<unknown> {
   const type = mediaType(contentType);
   if (body.length === 0) throw badRequest("the body of the request was empty");
   if (type === "application/json" || type === "*/*" || type === "") return parseJson(body);
@@ -67,9 +66,11 @@ export function parseJson(body: Buffer): unknown {
   }
 }
 
-export function parseYamlBody(body: Buffer): unknown {
+/** YAML bodies are rare (server-side apply, `application/yaml`): the parser loads on first use. */
+export async function parseYamlBody(body: Buffer): Promise<unknown> {
+  const { parse } = await import("yaml");
   try {
-    return parseYaml(body.toString("utf8"), { maxAliasCount: 100 });
+    return parse(body.toString("utf8"), { maxAliasCount: 100 });
   } catch (err) {
     throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
   }

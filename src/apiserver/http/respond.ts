@@ -1,5 +1,4 @@
 // Writing responses: JSON (or YAML when asked), Status errors, and the headers kubectl expects.
-import { stringify as toYaml } from "yaml";
 import { internal, StatusError } from "../../api/errors.ts";
 
 /** What handlers use of an HTTP/1.1 or HTTP/2 (compatibility API) response. */
@@ -26,9 +25,11 @@ function warningHeaders(warnings: string[]): Record<string, string[]> {
 
 export function sendJson(res: Response, code: number, body: unknown, out: Output = { format: "json", warnings: [] }, contentType?: string): void {
   if (out.format === "yaml") {
-    const text = toYaml(typeof body === "string" ? JSON.parse(body) : body);
-    res.writeHead(code, { "content-type": "application/yaml", ...warningHeaders(out.warnings) });
-    res.end(text);
+    // YAML output is rare (clients ask for JSON): the library loads on first use.
+    void import("yaml").then(({ stringify }) => {
+      res.writeHead(code, { "content-type": "application/yaml", ...warningHeaders(out.warnings) });
+      res.end(stringify(typeof body === "string" ? JSON.parse(body) : body));
+    });
     return;
   }
   const text = typeof body === "string" ? body : JSON.stringify(body);

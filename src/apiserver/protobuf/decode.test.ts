@@ -227,9 +227,9 @@ test("malformed bodies are 400s, never crashes", () => {
   }
 });
 
-test("decodeObject decodes protobuf bodies by Content-Type", () => {
+test("decodeObject decodes protobuf bodies by Content-Type", async () => {
   const body = envelope("v1", "Namespace", meta("foo"));
-  assert.deepEqual(decodeObject(body, "application/vnd.kubernetes.protobuf"), {
+  assert.deepEqual(await decodeObject(body, "application/vnd.kubernetes.protobuf"), {
     apiVersion: "v1", kind: "Namespace", metadata: { name: "foo", creationTimestamp: null },
   });
 });
