@@ -36,7 +36,7 @@ function collect(r: Resolver, value: unknown, s: SchemaObject | undefined, node:
       collect(r, v, childSchema(shape, key), child, path, errors);
       path.pop();
       if (!isNamedField(shape, key) || v === null || (isObject(v) && isEmptyObject(v))) child.member = true;
-      if (!child.isEmpty) node.children.set(pe, child);
+      if (!child.isEmpty) node.setChild(pe, child);
     }
     return;
   }
@@ -55,7 +55,7 @@ function collect(r: Resolver, value: unknown, s: SchemaObject | undefined, node:
         path.pop();
       }
       child.member = true;
-      node.children.set(keys[i], child);
+      node.setChild(keys[i], child);
     }
     return;
   }

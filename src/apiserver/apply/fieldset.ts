@@ -3,12 +3,75 @@
 // sorted by name, compact JSON) so that two spellings of one element are one key.
 //
 // Sets are built with insert() and then treated as immutable: the set operations return new sets that share
-// unchanged subtrees with their inputs.
+// unchanged subtrees with their inputs. A set decoded from canonical FieldsV1 reads that JSON lazily, so the
+// JSON must not be changed while the set is in use.
+
+/** Shared by every leaf: most nodes are leaves, and a Map per node was the bulk of building a set. */
+const NO_CHILDREN: ReadonlyMap<string, FieldSet> = new Map();
 
 export class FieldSet {
   /** Whether the path that leads to this node is itself in the set ("." in FieldsV1). */
   member = false;
-  readonly children = new Map<string, FieldSet>();
+  #children: Map<string, FieldSet> | undefined;
+  /**
+   * Canonical FieldsV1 of the children, not decoded yet. A write touches few paths of each manager's set, so
+   * nodes are decoded on first use and untouched subtrees are re-encoded by copying their FieldsV1.
+   */
+  #undecoded: FieldsV1 | undefined;
+
+  get children(): ReadonlyMap<string, FieldSet> {
+    if (this.#undecoded) this.#decodeChildren(this.#undecoded);
+    return this.#children ?? NO_CHILDREN;
+  }
+
+  /** The FieldsV1 of a subtree nobody has looked into yet. */
+  get undecoded(): FieldsV1 | undefined {
+    return this.#undecoded;
+  }
+
+  /** Whether this node's children are exactly the elements of canonical FieldsV1 `json`. */
+  #childrenMatch(json: FieldsV1): boolean {
+    let count = 0;
+    for (const pe in json) {
+      if (pe === ".") continue;
+      count++;
+      const c = this.children.get(pe);
+      const sub = json[pe];
+      if (!c || c.member !== ("." in sub || !hasChildren(sub))) return false;
+      if (c.#undecoded ? c.#undecoded !== sub && !c.equals(FieldSet.fromCanonical(sub)) : !c.#childrenMatch(sub)) return false;
+    }
+    return count === this.children.size;
+  }
+
+  /** A set standing for canonical (see isCanonical), already validated FieldsV1. */
+  static fromCanonical(json: FieldsV1): FieldSet {
+    const set = new FieldSet();
+    set.member = "." in json;
+    set.#undecoded = json;
+    return set;
+  }
+
+  #decodeChildren(json: FieldsV1): void {
+    this.#undecoded = undefined;
+    for (const pe in json) {
+      if (pe === ".") continue;
+      const sub = json[pe];
+      const child = new FieldSet();
+      // An element mapped to {} is itself in the set; canonical FieldsV1 has "." first wherever it appears.
+      if (hasChildren(sub)) {
+        child.member = "." in sub;
+        child.#undecoded = sub;
+      } else {
+        child.member = true;
+      }
+      this.setChild(pe, child);
+    }
+  }
+
+  /** Adds or replaces the subtree under `pe` (only while building a set). */
+  setChild(pe: string, child: FieldSet): void {
+    (this.#children ??= new Map()).set(pe, child);
+  }
 
   /** True when no path at all is in the set (operations never leave empty child nodes behind). */
   get isEmpty(): boolean {
@@ -23,7 +86,7 @@ export class FieldSet {
     let child = this.children.get(path[from]);
     if (!child) {
       child = new FieldSet();
-      this.children.set(path[from], child);
+      this.setChild(path[from], child);
     }
     child.insert(path, from + 1);
   }
@@ -39,9 +102,9 @@ export class FieldSet {
     out.member = this.member || other.member;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
-      out.children.set(pe, o ? c.union(o) : c);
+      out.setChild(pe, o ? c.union(o) : c);
     }
-    for (const [pe, o] of other.children) if (!this.children.has(pe)) out.children.set(pe, o);
+    for (const [pe, o] of other.children) if (!this.children.has(pe)) out.setChild(pe, o);
     return out;
   }
 
@@ -53,7 +116,7 @@ export class FieldSet {
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
       const d = o ? c.difference(o) : c;
-      if (!d.isEmpty) out.children.set(pe, d);
+      if (!d.isEmpty) out.setChild(pe, d);
     }
     return out;
   }
@@ -67,7 +130,7 @@ export class FieldSet {
       const o = big.children.get(pe);
       if (!o) continue;
       const i = c.intersection(o);
-      if (!i.isEmpty) out.children.set(pe, i);
+      if (!i.isEmpty) out.setChild(pe, i);
     }
     return out;
   }
@@ -81,14 +144,18 @@ export class FieldSet {
       const o = other.children.get(pe);
       if (o?.member) continue;
       const d = o ? c.recursiveDifference(o) : c;
-      if (!d.isEmpty) out.children.set(pe, d);
+      if (!d.isEmpty) out.setChild(pe, d);
     }
     return out;
   }
 
   equals(other: FieldSet): boolean {
     if (this === other) return true;
-    if (this.member !== other.member || this.children.size !== other.children.size) return false;
+    if (this.member !== other.member) return false;
+    // An applier's new set is usually its previous one: compare against the FieldsV1 rather than decode it.
+    if (other.#undecoded && !this.#undecoded) return this.#childrenMatch(other.#undecoded);
+    if (this.#undecoded && !other.#undecoded) return other.#childrenMatch(this.#undecoded);
+    if (this.children.size !== other.children.size) return false;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
       if (!o || !c.equals(o)) return false;
@@ -251,11 +318,21 @@ export function compareElements(a: string, b: string): number {
 }
 
 function sortedElements(keys: Iterable<string>): string[] {
-  const list = [...keys];
-  if (list.length < 2) return list;
+  const list = Array.from(keys);
+  // Sets decoded from FieldsV1 keep its (canonical) order, so most nodes need no sorting at all.
+  if (inOrder(list)) return list;
   // Field names alone sort as plain strings; only key and value elements need upstream's ordering.
   return list.every((pe) => pe.startsWith("f:")) ? list.sort() : list.sort(compareElements);
 }
+
+function inOrder(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (!ordered(list[i - 1], list[i])) return false;
+  return true;
+}
+
+/** Whether `a` may precede `b` in FieldsV1 (field names compare as plain strings, the common case). */
+const ordered = (a: string, b: string): boolean =>
+  a.startsWith("f:") && b.startsWith("f:") ? a <= b : compareElements(a, b) <= 0;
 
 // ---- printing paths the way conflicts name them: .spec.containers[name="nginx"].image ----
 
@@ -283,8 +360,11 @@ export function formatPath(path: readonly string[]): string {
 export type FieldsV1 = { [element: string]: FieldsV1 };
 
 function encodeNode(node: FieldSet): FieldsV1 {
+  const undecoded = node.undecoded;
+  if (undecoded) return cloneFields(undecoded);
   const out: FieldsV1 = {};
-  if (node.member && node.children.size) out["."] = {};
+  if (node.children.size === 0) return out;
+  if (node.member) out["."] = {};
   for (const pe of sortedElements(node.children.keys())) out[pe] = encodeNode(node.children.get(pe)!);
   return out;
 }
@@ -303,15 +383,64 @@ function decodeInto(node: FieldSet, json: unknown): void {
     decodeInto(child, (json as Record<string, unknown>)[k]);
     // An element mapped to {} is itself in the set.
     if (child.children.size === 0) child.member = true;
-    const pe = k.startsWith("f:") ? k : canonicalElement(k);
+    if (k.startsWith("f:")) {
+      node.setChild(k, child);
+      continue;
+    }
+    // Two spellings of one key or value element are one element.
+    const pe = canonicalElement(k);
     const prior = node.children.get(pe);
-    node.children.set(pe, prior ? prior.union(child) : child);
+    node.setChild(pe, prior ? prior.union(child) : child);
   }
 }
 
 /** Parses FieldsV1 JSON; throws an Error naming what is malformed. */
 export function fromFieldsV1(json: unknown): FieldSet {
+  // What this server wrote is canonical and is decoded lazily; anything else is decoded (and so
+  // re-spelled) up front.
+  if (isCanonical(json)) return FieldSet.fromCanonical(json);
   const set = new FieldSet();
   decodeInto(set, json);
   return set;
+}
+
+const hasChildren = (json: FieldsV1): boolean => {
+  for (const k in json) if (k !== ".") return true;
+  return false;
+};
+
+const isFields = (json: unknown): json is FieldsV1 => json !== null && typeof json === "object" && !Array.isArray(json);
+
+/**
+ * Whether `json` is exactly what toFieldsV1 would write for it: elements spelled canonically and in order, "."
+ * first as `{}` and only beside other elements. Throws what decodeInto throws for malformed input, in the same
+ * order, so the two paths fail alike.
+ */
+function isCanonical(json: unknown): json is FieldsV1 {
+  if (!isFields(json)) throw new Error("fields must be a JSON object");
+  let canonical = true;
+  let prev: string | undefined;
+  let first = true;
+  for (const k in json) {
+    const sub = json[k];
+    if (k === ".") {
+      if (!first || !isFields(sub) || hasChildren(sub) || "." in sub) canonical = false;
+      first = false;
+      continue;
+    }
+    first = false;
+    if (!isCanonical(sub)) canonical = false;
+    if (!k.startsWith("f:") && canonicalElement(k) !== k) canonical = false;
+    if (prev !== undefined && !ordered(prev, k)) canonical = false;
+    prev = k;
+  }
+  // A lone "." is written as {}.
+  if ("." in json && prev === undefined) canonical = false;
+  return canonical;
+}
+
+function cloneFields(json: FieldsV1): FieldsV1 {
+  const out: FieldsV1 = {};
+  for (const k in json) out[k] = cloneFields(json[k]);
+  return out;
 }

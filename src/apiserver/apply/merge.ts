@@ -4,7 +4,7 @@
 // it); callers that mutate the result must copy it first.
 import { type Resolver, childSchema, isGranularObject } from "./schema.ts";
 import type { SchemaObject } from "../../api/openapi/types.ts";
-import { deepEqual, isObject } from "./values.ts";
+import { type JsonObject, deepEqual, isObject } from "./values.ts";
 
 export function merge(r: Resolver, live: unknown, config: unknown): unknown {
   return mergeValue(r, live, config, r.rootSchema, []);
@@ -39,6 +39,8 @@ function mergeValue(r: Resolver, live: unknown, config: unknown, s: SchemaObject
     return changed ? out : live;
   }
   if (Array.isArray(live) && Array.isArray(config) && (shape.kind === "listMap" || shape.kind === "listSet")) {
+    // Re-applying an unchanged list is the common case and keying items costs far more than comparing them.
+    if (sameWithoutNulls(live, config)) return live;
     const lk = r.keys(shape, live, path);
     const ck = r.keys(shape, config, path);
     if (Array.isArray(lk) && Array.isArray(ck)) {
@@ -55,6 +57,28 @@ function mergeValue(r: Resolver, live: unknown, config: unknown, s: SchemaObject
   }
   // Replaced whole; an equal value keeps the live one so that identity still means "unchanged".
   return typeof config === "object" && deepEqual(live, config) ? live : config;
+}
+
+/**
+ * Whether merging `config` into `live` would give `live` back: equal values, and no explicit null in the
+ * configuration (a null clears the field on merge, so it is a change even where live holds null).
+ */
+function sameWithoutNulls(live: unknown, config: unknown): boolean {
+  if (config === null) return false;
+  if (typeof config !== "object" || typeof live !== "object" || live === null) return live === config;
+  if (Array.isArray(config)) {
+    if (!Array.isArray(live) || live.length !== config.length) return false;
+    for (let i = 0; i < config.length; i++) if (!sameWithoutNulls(live[i], config[i])) return false;
+    return true;
+  }
+  if (Array.isArray(live)) return false;
+  let count = 0;
+  for (const k in config) {
+    if (!Object.hasOwn(live, k) || !sameWithoutNulls((live as JsonObject)[k], (config as JsonObject)[k])) return false;
+    count++;
+  }
+  for (const _ in live) if (--count < 0) return false;
+  return count === 0;
 }
 
 /**

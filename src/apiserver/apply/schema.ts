@@ -5,7 +5,7 @@
 // (objects granular, lists atomic).
 import type { Definitions, SchemaObject } from "../../api/openapi/types.ts";
 import { formatPath, valueElement } from "./fieldset.ts";
-import { isObject } from "./values.ts";
+import { type JsonObject, isObject } from "./values.ts";
 
 export interface ApplySchema {
   definitions: Definitions;
@@ -22,8 +22,10 @@ export type Shape =
     kind: "listMap"; elem: SchemaObject | undefined; keys: readonly string[]; defaults: Readonly<Record<string, unknown>>;
     /** `"name":` for each key, ready to build "k:" elements. */
     prefixes: readonly string[];
+    /** "k:" elements of single-key items by key value (most lists key on one name). */
+    elements: Map<unknown, string>;
   }
-  | { kind: "listSet" };
+  | { kind: "listSet"; elements: Map<unknown, string> };
 
 export type ListShape = Extract<Shape, { kind: "listMap" | "listSet" }>;
 
@@ -105,13 +107,16 @@ export class Resolver {
     const listType = s["x-kubernetes-list-type"];
     const mergeKey = s["x-kubernetes-patch-merge-key"];
     if (listType === "atomic") return LEAF;
-    if (listType === "set") return { kind: "listSet" };
+    if (listType === "set") return { kind: "listSet", elements: new Map() };
     const keys = listType === "map" ? s["x-kubernetes-list-map-keys"] ?? (mergeKey ? [mergeKey] : undefined) : mergeKey ? [mergeKey] : undefined;
     if (keys?.length) {
       const sorted = [...keys].sort();
-      return { kind: "listMap", elem: s.items, keys: sorted, defaults: this.keyDefaults(s.items, keys), prefixes: sorted.map((k) => `${JSON.stringify(k)}:`) };
+      return {
+        kind: "listMap", elem: s.items, keys: sorted, defaults: this.keyDefaults(s.items, keys),
+        prefixes: sorted.map((k) => `${JSON.stringify(k)}:`), elements: new Map(),
+      };
     }
-    if (!listType && s["x-kubernetes-patch-strategy"]?.split(",").includes("merge")) return { kind: "listSet" };
+    if (!listType && s["x-kubernetes-patch-strategy"]?.split(",").includes("merge")) return { kind: "listSet", elements: new Map() };
     return LEAF;
   }
 
@@ -168,27 +173,53 @@ export function elementKeys(shape: ListShape, items: readonly unknown[], listPat
     let pe: string;
     if (shape.kind === "listMap") {
       if (!isObject(item)) return { message: `${formatPath(listPath)}: element ${i}: expected map, got ${item === null ? "null" : typeof item}` };
-      // Built directly (keys are pre-sorted) rather than through keyElement: this runs for every item of
-      // every list on every write.
-      pe = "k:{";
-      for (let j = 0; j < shape.keys.length; j++) {
-        const k = shape.keys[j];
-        const v = item[k] ?? shape.defaults[k];
-        if (v === undefined || v === null) {
-          return { message: `${formatPath(listPath)}: element ${i}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)` };
-        }
-        pe += (j ? "," : "") + shape.prefixes[j] + JSON.stringify(v);
+      const pe1 = shape.keys.length === 1 ? singleKeyElement(shape, item) : multiKeyElement(shape, item);
+      if (pe1 === undefined) {
+        const k = shape.keys.find((k) => (item[k] ?? shape.defaults[k]) == null);
+        return { message: `${formatPath(listPath)}: element ${i}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)` };
       }
-      pe += "}";
+      pe = pe1;
     } else {
       if (item === null) return { message: `${formatPath(listPath)}: element ${i}: associative list without keys has an element that's an explicit null` };
       if (Array.isArray(item)) return { message: `${formatPath(listPath)}: element ${i}: not supported: associative list with lists as elements` };
       if (typeof item === "object") return { message: `${formatPath(listPath)}: element ${i}: associative list without keys has an element that's a map type` };
-      pe = valueElement(item);
+      pe = setElement(shape, item);
     }
     if (seen.has(pe)) return { message: `${formatPath(listPath)}: duplicate entries for key ${formatPath([pe])}` };
     seen.add(pe);
     out[i] = pe;
   }
   return out;
+}
+
+/** Element strings are memoized per list shape: keying runs for every item of every list on every write. */
+function remember(cache: Map<unknown, string>, v: unknown, pe: string): string {
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(v, pe);
+  return pe;
+}
+
+const setElement = (shape: ListShape, v: unknown): string => shape.elements.get(v) ?? remember(shape.elements, v, valueElement(v));
+
+type ListMapShape = Extract<Shape, { kind: "listMap" }>;
+
+/** "k:" element of an item keyed by one field; undefined when the key is missing. */
+function singleKeyElement(shape: ListMapShape, item: JsonObject): string | undefined {
+  const v = item[shape.keys[0]] ?? shape.defaults[shape.keys[0]];
+  if (v === undefined || v === null) return undefined;
+  // Only scalars are memoized (an object would be remembered by identity).
+  if (typeof v === "object") return `k:{${shape.prefixes[0]}${JSON.stringify(v)}}`;
+  return shape.elements.get(v) ?? remember(shape.elements, v, `k:{${shape.prefixes[0]}${JSON.stringify(v)}}`);
+}
+
+/** "k:" element built directly (keys are pre-sorted) rather than through keyElement. */
+function multiKeyElement(shape: ListMapShape, item: JsonObject): string | undefined {
+  let pe = "k:{";
+  for (let j = 0; j < shape.keys.length; j++) {
+    const k = shape.keys[j];
+    const v = item[k] ?? shape.defaults[k];
+    if (v === undefined || v === null) return undefined;
+    pe += (j ? "," : "") + shape.prefixes[j] + JSON.stringify(v);
+  }
+  return pe + "}";
 }
