@@ -41,6 +41,7 @@ const log = logger("apiserver");
 export class ApiServer {
   private readonly server: http2.Http2SecureServer;
   private readonly opts: ApiServerOptions;
+  private readonly sockets = new Set<TLSSocket>();
   /** Client-certificate identities, once per TLS connection. */
   private readonly certUsers = new WeakMap<object, UserInfo | null>();
 
@@ -67,8 +68,12 @@ export class ApiServer {
     });
     for (const l of this.server.listeners("stream")) this.server.removeListener("stream", l as never);
     this.server.on("stream", onStream);
-    // Idle connections of long-gone clients should not pin memory.
+    // Watches are long-lived: no idle timeout closes a connection under them.
     this.server.setTimeout(0);
+    this.server.on("secureConnection", (s: TLSSocket) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
   }
 
   listen(): Promise<AddressInfo> {
@@ -78,22 +83,11 @@ export class ApiServer {
     });
   }
 
+  /** Stops listening and ends every connection, watches included, so shutdown does not wait for clients. */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      // Watches are long-lived: close every session so close() does not wait for them.
-      (this.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    });
-  }
-
-  /** Closes every open connection (HTTP/2 sessions included), used at shutdown after close(). */
-  trackConnections(): (() => void) {
-    const sockets = new Set<TLSSocket>();
-    this.server.on("secureConnection", (s: TLSSocket) => {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-    });
-    return () => { for (const s of sockets) s.destroy(); };
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    return closed;
   }
 
   private async handle(req: Request, res: Response): Promise<void> {
