@@ -20,10 +20,6 @@ interface ServiceShape {
   };
 }
 
-export interface ServiceIpAllocator {
-  plugin: AdmissionPlugin;
-}
-
 /** `listServices` reads every stored Service (from storage, not a cache, so allocation sees the latest writes). */
 export function serviceIpAllocation(cidr: Ipv4Cidr, listServices: () => Promise<KubeObject[]>): AdmissionPlugin {
   let queue: Promise<unknown> = Promise.resolve();

@@ -40,7 +40,7 @@ export interface CacheEvent {
 }
 
 export interface CacheWatcher {
-  /** Called with events in revision order; returns false to ask for the watcher to be dropped (slow client). */
+  /** Called with events in revision order; a watcher that throws is dropped. */
   deliver(events: CacheEvent[]): void;
   /** The cache moved to this revision (for bookmarks). */
   progress?(rv: number): void;
