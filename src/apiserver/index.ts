@@ -36,6 +36,8 @@ export interface ApiServerConfig {
 export interface RunningApiServer {
   address: AddressInfo;
   registry: Registry;
+  /** In-process requests as the given user: what components inside `berth server` use instead of HTTPS. */
+  inject: ApiServer["inject"];
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   return {
     address,
     registry,
+    inject: (r, user) => server.inject(r, user),
     close: () => server.close(),
   };
 }

@@ -12,6 +12,8 @@ import { parseRequestInfo } from "./request-info.ts";
 import { sendError, sendJson, sendText } from "./http/respond.ts";
 import type { Response } from "./http/respond.ts";
 import { fromHttp1, fromStream } from "./http/request.ts";
+import { fromInjected } from "./http/inject.ts";
+import type { InjectedRequest, InjectedResponse } from "./http/inject.ts";
 import type { Request } from "./http/request.ts";
 import { negotiate } from "./http/negotiate.ts";
 import type { Discovery } from "./handlers/discovery.ts";
@@ -90,7 +92,14 @@ export class ApiServer {
     return closed;
   }
 
-  private async handle(req: Request, res: Response): Promise<void> {
+  /** Serves a request from inside the process as `user`, through the same handlers as HTTPS. */
+  inject(r: InjectedRequest, user: UserInfo): Promise<InjectedResponse> {
+    const { req, res, response } = fromInjected(r);
+    void this.handle(req, res, user);
+    return response;
+  }
+
+  private async handle(req: Request, res: Response, injectedUser?: UserInfo): Promise<void> {
     const start = process.hrtime.bigint();
     const url = req.url;
     const q = url.indexOf("?");
@@ -99,7 +108,7 @@ export class ApiServer {
     let verb = req.method;
     let resource = "";
     try {
-      const user = await this.authenticate(req);
+      const user = injectedUser ?? await this.authenticate(req);
       if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
       const info = parseRequestInfo(req.method, path, query);
       if (info.kind === "resource") {
