@@ -28,6 +28,11 @@ export interface KubectlResult {
   stderr: string;
 }
 
+export interface SimProcess {
+  readonly logs: string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
 export class TestCluster {
   readonly dataDir: string;
   readonly port: number;
@@ -102,7 +107,33 @@ export class TestCluster {
     return done;
   }
 
+  /** Runs `berth sim --nodes N` against this cluster until stopped. */
+  async sim(nodes: number, extraArgs: string[] = []): Promise<SimProcess> {
+    const proc = spawn(BERTH, ["sim", "--nodes", String(nodes), ...extraArgs], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, KUBECONFIG: this.kubeconfig, BERTH_LOG_LEVEL: process.env.BERTH_LOG_LEVEL ?? "warn" },
+    });
+    let logs = "";
+    proc.stdout!.on("data", (d) => { logs += d; });
+    proc.stderr!.on("data", (d) => { logs += d; });
+    const sims = this.sims;
+    sims.add(proc);
+    return {
+      get logs() { return logs; },
+      async stop(signal: NodeJS.Signals = "SIGTERM") {
+        sims.delete(proc);
+        if (proc.exitCode !== null || proc.signalCode !== null) return;
+        const done = new Promise<void>((r) => proc.once("exit", () => r()));
+        proc.kill(signal);
+        await done;
+      },
+    };
+  }
+
+  private readonly sims = new Set<ChildProcess>();
+
   async destroy(): Promise<void> {
+    for (const p of this.sims) p.kill("SIGKILL");
     await this.stop("SIGKILL");
     await rm(this.dataDir, { recursive: true, force: true });
   }

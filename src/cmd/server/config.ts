@@ -15,6 +15,10 @@ export interface ServerConfig {
   serviceCidr: string;
   clusterCidr: string;
   clusterDns: string;
+  disableControllerManager: boolean;
+  disableScheduler: boolean;
+  /** How long a node may go without renewing its Lease before it is marked unreachable (ms). */
+  nodeMonitorGracePeriodMs: number;
 }
 
 export const SERVER_FLAGS = `Flags:
@@ -28,6 +32,9 @@ export const SERVER_FLAGS = `Flags:
   --service-cidr CIDR         Service cluster IP range (default 10.43.0.0/16)
   --cluster-cidr CIDR         pod IP range (default 10.42.0.0/16)
   --cluster-dns IP            cluster DNS Service IP (default 10.43.0.10)
+  --disable-controller-manager  do not run the controllers in this process
+  --disable-scheduler         do not run the scheduler in this process
+  --node-monitor-grace-period DURATION  silence after which a node is unreachable (default 40s)
 `;
 
 export class UsageError extends Error {}
@@ -50,6 +57,9 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
         "service-cidr": { type: "string" },
         "cluster-cidr": { type: "string" },
         "cluster-dns": { type: "string" },
+        "disable-controller-manager": { type: "boolean" },
+        "disable-scheduler": { type: "boolean" },
+        "node-monitor-grace-period": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -72,5 +82,16 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     serviceCidr: v["service-cidr"] ?? "10.43.0.0/16",
     clusterCidr: v["cluster-cidr"] ?? "10.42.0.0/16",
     clusterDns: v["cluster-dns"] ?? "10.43.0.10",
+    disableControllerManager: v["disable-controller-manager"] ?? false,
+    disableScheduler: v["disable-scheduler"] ?? false,
+    nodeMonitorGracePeriodMs: durationFlag("node-monitor-grace-period", v["node-monitor-grace-period"] ?? "40s"),
   };
+}
+
+/** A Go-style duration as Kubernetes flags take them: 40s, 1m30s, 500ms, 1h. */
+function durationFlag(flag: string, text: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== text) throw new UsageError(`--${flag}: invalid duration ${JSON.stringify(text)} (e.g. 40s, 1m30s)`);
+  return parts.reduce((ms, p) => ms + Number(p[1]) * units[p[2]!]!, 0);
 }
