@@ -36,7 +36,8 @@ export class Controller {
 
   /** Runs the workers until the signal aborts; resolves once they have stopped. */
   async run(signal: AbortSignal): Promise<void> {
-    signal.addEventListener("abort", () => this.queue.shutdown(), { once: true });
+    if (signal.aborted) this.queue.shutdown();
+    else signal.addEventListener("abort", () => this.queue.shutdown(), { once: true });
     await Promise.all(Array.from({ length: this.workers }, () => this.worker(signal)));
   }
 
