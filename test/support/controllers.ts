@@ -16,10 +16,15 @@ export async function runControllers(controllers: ControllerDescriptor[]): Promi
   const api = await startTestApi();
   const abort = new AbortController();
   const informers = new InformerFactory(api.client);
+  const recorders = new Map<string, ApiEventRecorder>();
   const ctx: ControllerContext = {
     client: api.client,
     informers,
-    recorder: (component) => new ApiEventRecorder(api.client, { component }),
+    recorder: (component) => {
+      let r = recorders.get(component);
+      if (!r) recorders.set(component, (r = new ApiEventRecorder(api.client, { component })));
+      return r;
+    },
     signal: abort.signal,
     rootCaPem: "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n",
     now: () => new Date(),
