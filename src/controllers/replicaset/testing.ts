@@ -1,0 +1,37 @@
+// Test helpers for workload controllers: there is no node agent in controller tests, so tests play its part by
+// writing pod status themselves.
+import type { Pod } from "kubernetes-types/core/v1";
+import type { Client } from "../../client/rest-client.ts";
+import { R } from "../../client/resources.ts";
+import { metaTime } from "../pod-util.ts";
+
+export interface PodState {
+  ready?: boolean;
+  /** When the pod became ready. Default now. */
+  readySince?: Date;
+  phase?: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+  restarts?: number;
+}
+
+/** Sets a pod's phase and Ready condition as a node agent would. */
+export function setPodStatus(client: Client, pod: Pod, state: PodState = {}): Promise<Pod> {
+  const ready = state.ready ?? true;
+  const status = {
+    phase: state.phase ?? "Running",
+    conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: metaTime(state.readySince ?? new Date()) }],
+    containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+      name: c.name, image: c.image ?? "", imageID: "", ready, restartCount: state.restarts ?? 0, started: true, state: { running: {} },
+    })),
+  };
+  return client.resource(R.pods).patch(pod.metadata!.namespace, pod.metadata!.name!, { status }, "merge", { subresource: "status" });
+}
+
+export async function createNamespace(client: Client, name: string): Promise<void> {
+  await client.resource(R.namespaces).create({ metadata: { name } });
+}
+
+/** A minimal pod template with the given labels and image. */
+export const template = (labels: Record<string, string>, image = "nginx:1") => ({
+  metadata: { labels },
+  spec: { containers: [{ name: "app", image }] },
+});
