@@ -2,7 +2,7 @@
 // allowed to see. Components (controllers, scheduler, kubelet, proxy, dns) see only util, api and client.
 import path from "node:path";
 
-const components = ["controllers", "scheduler", "kubelet", "proxy", "dns"];
+const components = ["controllers", "scheduler", "kubelet", "proxy", "dns", "sim"];
 const allowed = {
   util: ["util"],
   api: ["util", "api"],

@@ -1,10 +1,12 @@
 // berth: the command line. Subcommands parse their flags into typed config and start components.
 import { runServerCommand } from "./server/command.ts";
+import { runSimCommand } from "./sim/command.ts";
 
 const USAGE = `Usage: berth <command> [flags]
 
 Commands:
   server    Run a cluster: API server, datastore and (later) controllers, scheduler and node agent in one process
+  sim       Simulate nodes (kubelets) against a cluster, for tests and scale experiments
   help      Show this help
 
 Run 'berth <command> --help' for a command's flags.
@@ -15,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "server":
       return runServerCommand(rest);
+    case "sim":
+      return runSimCommand(rest);
     case undefined:
     case "help":
     case "--help":

@@ -1,0 +1,61 @@
+// `berth sim`: joins the cluster named by a kubeconfig and simulates nodes until SIGTERM or SIGINT.
+import { HttpsTransport } from "../../client/https-transport.ts";
+import { loadKubeconfig } from "../../client/kubeconfig.ts";
+import { Client } from "../../client/rest-client.ts";
+import { logger } from "../../util/log.ts";
+import { runSimulator } from "../../sim/simulator.ts";
+import { parseSimFlags, SIM_FLAGS, UsageError } from "./config.ts";
+import type { SimCommandConfig } from "./config.ts";
+
+/** How long stopping waits for in-flight requests before it closes the connection under them. */
+const STOP_GRACE_MS = 5000;
+
+export async function runSimCommand(argv: string[]): Promise<number> {
+  let cfg: SimCommandConfig | "help";
+  try {
+    cfg = parseSimFlags(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`berth sim: ${err.message}\n\nUsage: berth sim --nodes N [flags]\n\n${SIM_FLAGS}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (cfg === "help") {
+    process.stdout.write(`Usage: berth sim --nodes N [flags]\n\nSimulates N nodes (kubelets) against a cluster: they register, heartbeat and run pods bound to them.\n\n${SIM_FLAGS}`);
+    return 0;
+  }
+  return runSim(cfg);
+}
+
+async function runSim(cfg: SimCommandConfig): Promise<number> {
+  const log = logger("sim");
+  let transport: HttpsTransport;
+  try {
+    transport = new HttpsTransport(await loadKubeconfig(cfg.kubeconfig));
+  } catch (err) {
+    process.stderr.write(`berth sim: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const abort = new AbortController();
+  const stop = (signal: string) => {
+    log.info({ signal }, "stopping; nodes stay registered");
+    abort.abort();
+    // Requests still in flight get a moment to finish; closing the connection then fails them, ending the workers.
+    setTimeout(() => transport.close(), STOP_GRACE_MS).unref();
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+  let code = 0;
+  try {
+    await runSimulator(new Client(transport, "berth-sim"), cfg.options, abort.signal);
+  } catch (err) {
+    if (!abort.signal.aborted) {
+      log.error({ err: (err as Error).message }, "simulator failed");
+      code = 1;
+    }
+  }
+  transport.close();
+  log.info("stopped");
+  return code;
+}
