@@ -1,0 +1,83 @@
+// The EndpointSlice controller ("endpointslice"): keeps discovery.k8s.io/v1 EndpointSlices for every Service with
+// a selector, at most 100 endpoints each, owned by the Service and labelled with its name and this controller.
+import type { Node, Pod } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { R } from "../../client/resources.ts";
+import { keyOf } from "../../client/rest-client.ts";
+import { objectOf } from "../../client/informer.ts";
+import { byNamespace } from "../../client/store.ts";
+import { Controller } from "../controller.ts";
+import type { ControllerDescriptor } from "../context.ts";
+import { selects } from "../endpoints/service-pods.ts";
+import { TriggerTimeTracker } from "../endpoints/trigger-time.ts";
+import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./plan.ts";
+import { ZONE_LABEL } from "./desired.ts";
+import { SLICES_BY_SERVICE, syncSlices } from "./sync.ts";
+import { SliceWriteTracker } from "./stale-tracker.ts";
+
+const PODS_BY_NODE = "spec.nodeName";
+
+/** The Service key of a slice this controller manages, or undefined. */
+function serviceKeyOf(slice: EndpointSlice): string | undefined {
+  const labels = slice.metadata?.labels ?? {};
+  const svc = labels[SERVICE_NAME_LABEL];
+  return svc && labels[MANAGED_BY_LABEL] === CONTROLLER_NAME ? `${slice.metadata!.namespace}/${svc}` : undefined;
+}
+
+export const endpointSliceController: ControllerDescriptor = {
+  name: "endpointslice",
+  async start(ctx) {
+    const services = ctx.informers.informer(R.services);
+    const pods = ctx.informers.informer(R.pods);
+    const nodes = ctx.informers.informer(R.nodes);
+    const slices = ctx.informers.informer(R.endpointslices);
+    services.addIndex("namespace", byNamespace);
+    pods.addIndex("namespace", byNamespace);
+    pods.addIndex(PODS_BY_NODE, (p: Pod) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+    slices.addIndex(SLICES_BY_SERVICE, (s: EndpointSlice) => { const k = serviceKeyOf(s); return k ? [k] : []; });
+    const tracker = new SliceWriteTracker();
+    const deps = {
+      services: services.store, pods: pods.store, nodes: nodes.store, slices: slices.store,
+      client: ctx.client.resource(R.endpointslices), tracker, triggerTimes: new TriggerTimeTracker(),
+    };
+    const controller = new Controller("endpointslice", (key) => syncSlices(deps, key), { workers: 5 });
+
+    const enqueueServicesOf = (pod: Pod) => {
+      for (const svc of services.store.byIndex("namespace", pod.metadata?.namespace ?? "")) if (selects(svc, pod)) controller.enqueue(keyOf(svc));
+    };
+    // Pods on a node just seen, or whose zone changed, need their endpoints (re)written.
+    const enqueueServicesOnNode = (node: Node) => {
+      for (const pod of pods.store.byIndex(PODS_BY_NODE, node.metadata!.name!)) enqueueServicesOf(pod);
+    };
+    services.addHandlers({
+      onAdd: (s) => controller.enqueue(keyOf(s)),
+      onUpdate: (_, s) => controller.enqueue(keyOf(s)),
+      onDelete: (s) => controller.enqueue(keyOf(objectOf(s))),
+    });
+    pods.addHandlers({
+      onAdd: enqueueServicesOf,
+      onUpdate: (old, pod) => { enqueueServicesOf(old); enqueueServicesOf(pod); },
+      onDelete: (p) => enqueueServicesOf(objectOf(p)),
+    });
+    nodes.addHandlers({
+      onAdd: enqueueServicesOnNode,
+      onUpdate: (old, node) => { if (old.metadata?.labels?.[ZONE_LABEL] !== node.metadata?.labels?.[ZONE_LABEL]) enqueueServicesOnNode(node); },
+    });
+    // Slices changed or deleted by others are put right.
+    const enqueueSliceService = (s: EndpointSlice) => { const k = serviceKeyOf(s); if (k) controller.enqueue(k); };
+    slices.addHandlers({
+      onAdd: enqueueSliceService,
+      onUpdate: (_, s) => enqueueSliceService(s),
+      onDelete: (d) => {
+        const s = objectOf(d);
+        const k = serviceKeyOf(s);
+        if (!k) return;
+        tracker.observedDeletion(k, s.metadata!.name!);
+        controller.enqueue(k);
+      },
+    });
+
+    await Promise.all([services.waitForSync(), pods.waitForSync(), nodes.waitForSync(), slices.waitForSync()]);
+    await controller.run(ctx.signal);
+  },
+};
