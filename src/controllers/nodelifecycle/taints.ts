@@ -1,0 +1,29 @@
+// The taints this controller owns: node.kubernetes.io/not-ready while the node reports Ready=False, and
+// node.kubernetes.io/unreachable while its Ready condition is Unknown, each as NoSchedule (keep new pods off) and
+// NoExecute (evict pods that do not tolerate it). Every other taint on the node is left exactly as it is.
+import type { Taint } from "kubernetes-types/core/v1";
+
+export const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
+export const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
+const EFFECTS = ["NoSchedule", "NoExecute"] as const;
+
+const isOurs = (t: Taint): boolean => (t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT) && (EFFECTS as readonly string[]).includes(t.effect);
+
+/** The taint key a Ready condition status calls for, if any. */
+function keyFor(readyStatus: string | undefined): string | undefined {
+  if (readyStatus === "False") return NOT_READY_TAINT;
+  if (readyStatus === "Unknown") return UNREACHABLE_TAINT;
+  return undefined;
+}
+
+/** The node's taints with ours matching its Ready status, or undefined when they already do. */
+export function reconcileTaints(current: Taint[], readyStatus: string | undefined, now: Date): Taint[] | undefined {
+  const key = keyFor(readyStatus);
+  const wanted = key ? EFFECTS.map((effect) => ({ key, effect })) : [];
+  const has = (w: { key: string; effect: string }) => current.some((t) => t.key === w.key && t.effect === w.effect);
+  const stale = current.filter((t) => isOurs(t) && t.key !== key);
+  const missing = wanted.filter((w) => !has(w));
+  if (!stale.length && !missing.length) return undefined;
+  const timeAdded = now.toISOString().replace(/\.\d+Z$/, "Z");
+  return [...current.filter((t) => !stale.includes(t)), ...missing.map((w) => ({ ...w, timeAdded }))];
+}
