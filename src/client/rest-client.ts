@@ -62,6 +62,17 @@ export interface DeleteOptions {
   dryRun?: boolean;
 }
 
+/**
+ * Asks for PartialObjectMetadata (objects, watch events) and PartialObjectMetadataList (lists): metadata only, for
+ * clients such as the garbage collector that watch everything but need only names, owners and finalizers.
+ */
+const METADATA_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+
+export interface ResourceClientOptions {
+  /** Send and receive metadata only (PartialObjectMetadata); default false. */
+  asMetadata?: boolean;
+}
+
 function query(params: Record<string, string | number | boolean | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, String(v));
@@ -79,14 +90,15 @@ export class Client {
     this.userAgent = userAgent;
   }
 
-  resource<T extends ApiObject>(ref: ResourceRef<T>): ResourceClient<T> {
-    return new ResourceClient<T>(this, ref);
+  resource<T extends ApiObject>(ref: ResourceRef<T>, opts: ResourceClientOptions = {}): ResourceClient<T> {
+    return new ResourceClient<T>(this, ref, opts);
   }
 
   /** One request whose JSON answer is returned, or whose Status becomes a StatusError. */
-  async json<R>(method: string, path: string, body?: unknown, contentType?: string, signal?: AbortSignal): Promise<R> {
+  async json<R>(method: string, path: string, body?: unknown, contentType?: string, signal?: AbortSignal, accept?: string): Promise<R> {
     const headers: Record<string, string> = { "user-agent": this.userAgent };
     if (contentType) headers["content-type"] = contentType;
+    if (accept) headers.accept = accept;
     const res = await this.transport.request({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     const text = await readAll(res.body);
     if (res.status >= 300) throw statusErrorFrom(res.status, text);
@@ -94,8 +106,10 @@ export class Client {
   }
 
   /** Opens a streaming request; the caller reads the body. Non-2xx answers become a StatusError. */
-  async stream(path: string, signal?: AbortSignal) {
-    const res = await this.transport.request({ method: "GET", path, headers: { "user-agent": this.userAgent }, signal });
+  async stream(path: string, signal?: AbortSignal, accept?: string) {
+    const headers: Record<string, string> = { "user-agent": this.userAgent };
+    if (accept) headers.accept = accept;
+    const res = await this.transport.request({ method: "GET", path, headers, signal });
     if (res.status >= 300) throw statusErrorFrom(res.status, await readAll(res.body));
     return res.body;
   }
@@ -104,10 +118,12 @@ export class Client {
 export class ResourceClient<T extends ApiObject> {
   readonly ref: ResourceRef<T>;
   private readonly client: Client;
+  private readonly accept: string | undefined;
 
-  constructor(client: Client, ref: ResourceRef<T>) {
+  constructor(client: Client, ref: ResourceRef<T>, opts: ResourceClientOptions = {}) {
     this.client = client;
     this.ref = ref;
+    this.accept = opts.asMetadata ? METADATA_ACCEPT : undefined;
   }
 
   /** The collection path, e.g. /apis/apps/v1/namespaces/ns/deployments. Cluster-wide when namespace is unset. */
@@ -127,12 +143,12 @@ export class ResourceClient<T extends ApiObject> {
   }
 
   get(namespace: string | undefined, name: string, signal?: AbortSignal): Promise<T> {
-    return this.client.json<T>("GET", this.path(namespace, name), undefined, undefined, signal);
+    return this.client.json<T>("GET", this.path(namespace, name), undefined, undefined, signal, this.accept);
   }
 
   list(opts: ListOptions = {}): Promise<ObjectList<T>> {
     const { namespace, ...params } = opts;
-    return this.client.json<ObjectList<T>>("GET", this.path(namespace) + query({ ...params }));
+    return this.client.json<ObjectList<T>>("GET", this.path(namespace) + query({ ...params }), undefined, undefined, undefined, this.accept);
   }
 
   create(obj: T, opts: WriteOptions & { namespace?: string } = {}): Promise<T> {
@@ -153,13 +169,13 @@ export class ResourceClient<T extends ApiObject> {
 
   patch(namespace: string | undefined, name: string, patch: unknown, type: PatchType = "merge", opts: PatchOptions = {}): Promise<T> {
     const q = query({ fieldManager: opts.fieldManager ?? (type === "apply" ? this.client.userAgent : undefined), force: opts.force || undefined, dryRun: opts.dryRun ? "All" : undefined });
-    return this.client.json<T>("PATCH", this.path(namespace, name, opts.subresource) + q, patch, PATCH_CONTENT_TYPES[type]);
+    return this.client.json<T>("PATCH", this.path(namespace, name, opts.subresource) + q, patch, PATCH_CONTENT_TYPES[type], undefined, this.accept);
   }
 
   /** Deletes one object; answers the object (when deletion is deferred by finalizers) or a Status. */
   delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<T | Status> {
     const body = { kind: "DeleteOptions", apiVersion: "v1", ...opts, dryRun: opts.dryRun ? ["All"] : undefined };
-    return this.client.json<T | Status>("DELETE", this.path(namespace, name), body);
+    return this.client.json<T | Status>("DELETE", this.path(namespace, name), body, undefined, undefined, this.accept);
   }
 
   deleteCollection(namespace: string | undefined, opts: DeleteOptions & { labelSelector?: string; fieldSelector?: string } = {}): Promise<unknown> {
@@ -175,7 +191,7 @@ export class ResourceClient<T extends ApiObject> {
 
   async *watch(opts: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
     const { namespace, signal, ...params } = opts;
-    const body = await this.client.stream(this.path(namespace) + query({ watch: 1, ...params }), signal);
+    const body = await this.client.stream(this.path(namespace) + query({ watch: 1, ...params }), signal, this.accept);
     yield* decodeWatch<T>(body);
   }
 }
