@@ -13,6 +13,7 @@ import { Lister } from "./registry/lister.ts";
 import { decodeStored } from "./registry/codec.ts";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
 import { serviceIpAllocation } from "./admission/service-ips.ts";
+import { defaultTolerationSeconds } from "./admission/default-tolerations.ts";
 import { Discovery } from "./handlers/discovery.ts";
 import { OpenApi } from "./handlers/openapi.ts";
 import { subresourceHandlers } from "./handlers/subresources.ts";
@@ -58,6 +59,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   };
   const admission = [
     namespaceLifecycle((name) => getObject("", "Namespace", undefined, name)),
+    defaultTolerationSeconds(),
     serviceIpAllocation(cidr, async () => {
       const page = await cfg.storage.list({ prefix: "/registry/core/services/" });
       return page.kvs.map((kv) => JSON.parse(kv.value));
