@@ -52,6 +52,13 @@ test("an owner replaced by another object of the same name counts as absent", as
   assert.ok(await cms().get("default", "re-owner"), "the new owner stays");
 });
 
+test("a namespaced owner in another namespace counts as absent", async () => {
+  const elsewhere = await cms().create({ metadata: { name: "xns-owner", namespace: "kube-public" } });
+  await configMap("xns-dep", [ref(elsewhere)]);
+  await eventually(() => cmGone("xns-dep"), 10_000, "dependent with a cross-namespace owner deleted");
+  assert.ok(await cms().get("kube-public", "xns-owner"), "the owner itself is untouched");
+});
+
 test("a cluster-scoped owner collects namespaced dependents", async () => {
   const roles = h.api.client.resource(resourceRef("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false));
   const role = await roles.create({ metadata: { name: "gc-test-role" } });

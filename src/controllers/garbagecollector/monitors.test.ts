@@ -45,6 +45,11 @@ test("monitors follow discovery: new resources are watched, removed ones dropped
   assert.equal(monitors.cachedOwner({ apiVersion: "v1", kind: "ConfigMap", name: "m-owner", uid: "other" }, "default"), undefined, "same name, other uid");
   assert.equal(monitors.mapping("autoscaling/v1", "HorizontalPodAutoscaler")?.version, "v2", "any version of a kind maps to its served resource");
 
+  const hpa = monitors.resource("horizontalpodautoscalers.autoscaling");
+  monitors.update({ ...all, resources: all.resources.map((r) => (r.resource === "horizontalpodautoscalers" ? { ...r, version: "v1" } : r)) });
+  assert.equal(monitors.resource("horizontalpodautoscalers.autoscaling")?.version, "v1", "a new preferred version replaces the monitor");
+  assert.notEqual(monitors.resource("horizontalpodautoscalers.autoscaling"), hpa);
+
   monitors.update({ ...without(all, "deployments"), failures: [{ groupVersion: "apps/v1", error: new Error("unavailable") }] });
   assert.ok(monitors.resource("deployments.apps"), "kept while its group does not answer");
   monitors.update(without(all, "deployments"));

@@ -62,7 +62,9 @@ export class Monitors {
       if (supportsVerbs(r, "list", "watch", "delete") && !IGNORED.has(groupResource(r))) wanted.set(groupResource(r), r);
     }
     for (const [gr, m] of this.monitors) {
-      if (wanted.has(gr) || failedGroups.has(m.resource.group)) continue;
+      const want = wanted.get(gr);
+      // A resource now served in another version is watched afresh through it.
+      if (want ? want.version === m.resource.version : failedGroups.has(m.resource.group)) continue;
       m.stop.abort();
       this.monitors.delete(gr);
     }
