@@ -4,6 +4,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { Client } from "../../client/rest-client.ts";
 import { R } from "../../client/resources.ts";
 import { metaTime } from "../pod-util.ts";
+import { Informer } from "../../client/informer.ts";
 
 export interface PodState {
   ready?: boolean;
@@ -35,3 +36,25 @@ export const template = (labels: Record<string, string>, image = "nginx:1") => (
   metadata: { labels },
   spec: { containers: [{ name: "app", image }] },
 });
+
+export interface FakeKubelet {
+  stop(): void;
+}
+
+/**
+ * Marks every new pod of the namespace Running and Ready after `delayMs`, unless `ready` says otherwise (e.g. for
+ * an image that never starts).
+ */
+export function runFakeKubelet(client: Client, namespace: string, opts: { delayMs?: number; ready?: (pod: Pod) => boolean } = {}): FakeKubelet {
+  const abort = new AbortController();
+  const informer = new Informer(client.resource(R.pods), { namespace });
+  informer.addHandlers({
+    onAdd: (pod) => {
+      if (opts.ready && !opts.ready(pod)) return;
+      const t = setTimeout(() => setPodStatus(client, pod).catch(() => undefined), opts.delayMs ?? 0);
+      abort.signal.addEventListener("abort", () => clearTimeout(t), { once: true });
+    },
+  });
+  informer.run(abort.signal);
+  return { stop: () => abort.abort() };
+}
