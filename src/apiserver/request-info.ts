@@ -37,8 +37,10 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     return { kind: "nonresource", path };
   }
   let namespace: string | undefined;
-  // "namespaces/<ns>/<resource>..." addresses a namespaced collection; "namespaces[/<name>[/<sub>]]" the namespace itself.
-  if (rest[0] === "namespaces" && rest.length >= 3) {
+  // "namespaces/<ns>/<resource>..." addresses a namespaced collection; "namespaces[/<name>[/<sub>]]" the namespace
+  // itself, where status and finalize are the Namespace's own subresources (as upstream special-cases them).
+  const namespaceSubresource = rest.length === 3 && (rest[2] === "status" || rest[2] === "finalize");
+  if (rest[0] === "namespaces" && rest.length >= 3 && !namespaceSubresource) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
