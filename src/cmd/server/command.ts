@@ -9,6 +9,7 @@ import { Ipv4Cidr } from "../../util/cidr.ts";
 import { logger } from "../../util/log.ts";
 import { startApiServer } from "../../apiserver/index.ts";
 import { openStorage } from "./datastore.ts";
+import { runControlPlane } from "./control-plane.ts";
 import { parseServerFlags, SERVER_FLAGS, UsageError } from "./config.ts";
 import type { ServerConfig } from "./config.ts";
 
@@ -72,6 +73,15 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     advertiseAddress: advertise,
     signal: abort.signal,
   });
+  const controlPlane = runControlPlane({
+    inject: api.inject,
+    userFor: (name) => ({ username: `system:${name}`, groups: ["system:masters", "system:authenticated"] }),
+    rootCaPem: pki.caCert,
+    controllers: !cfg.disableControllerManager,
+    scheduler: !cfg.disableScheduler,
+    nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs,
+    signal: abort.signal,
+  });
   const kubeconfig = join(cfg.dataDir, "kubeconfig.yaml");
   await writeKubeconfig(kubeconfig, { server: `https://127.0.0.1:${api.address.port}`, caPem: pki.caCert, certPem: pki.adminCert, keyPem: pki.adminKey });
   log.info({ kubeconfig, port: api.address.port, readyMs: Math.round(performance.now() - started) }, "Berth is ready");
@@ -86,6 +96,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   abort.abort();
+  await controlPlane;
   await api.close();
   await storage.close();
   log.info("stopped");
