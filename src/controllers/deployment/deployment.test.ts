@@ -40,8 +40,12 @@ const waitRolledOut = (ns: string, name: string, ms = 15_000) =>
     return rolledOut(d) && d;
   }, ms, `rollout of ${name}`);
 
-const eventMessages = async (ns: string, reason: string) =>
-  (await client.resource(R.events).list({ namespace: ns })).items.filter((e) => e.reason === reason).map((e) => e.message!);
+/** The messages of the namespace's events with this reason, once all of `expected` are among them (events are written in the background). */
+const eventMessages = (ns: string, reason: string, expected: string[]) =>
+  eventually(async () => {
+    const messages = (await client.resource(R.events).list({ namespace: ns })).items.filter((e) => e.reason === reason).map((e) => e.message!);
+    return expected.every((m) => messages.includes(m)) && messages;
+  }, 5_000, `${reason} events: ${expected.join("; ")}`);
 
 /** Checks an invariant over the namespace's live (not terminating) pods after every change; collects violations. */
 function watchPods(ns: string, check: (pods: Pod[]) => string | undefined): { violations: string[]; stop(): void } {
@@ -91,7 +95,8 @@ test("a new Deployment rolls out: hashed ReplicaSet, annotations, conditions, st
     );
     const pods = (await client.resource(R.pods).list({ namespace: ns })).items;
     assert.ok(pods.every((p) => p.metadata!.labels!["pod-template-hash"] === hash && p.metadata!.name!.startsWith(`web-${hash}-`)));
-    assert.deepEqual(await eventMessages(ns, "ScalingReplicaSet"), [`Scaled up replica set web-${hash} from 0 to 3`]);
+    const scaleUp = `Scaled up replica set web-${hash} from 0 to 3`;
+    assert.deepEqual(await eventMessages(ns, "ScalingReplicaSet", [scaleUp]), [scaleUp]);
   } finally {
     kubelet.stop();
   }
@@ -135,9 +140,11 @@ for (const c of [
       assert.deepEqual([next.spec!.replicas, prev.spec!.replicas, revisionOf(next), revisionOf(prev)], [c.replicas, 0, "2", "1"]);
       const pods = (await client.resource(R.pods).list({ namespace: ns })).items;
       assert.ok(pods.length === c.replicas && pods.every((p) => imageOf({ spec: { template: p } }) === "app:2"));
-      const scaling = await eventMessages(ns, "ScalingReplicaSet");
-      assert.ok(scaling.includes(`Scaled up replica set ${next.metadata!.name} from 0 to ${c.surge}`), scaling.join("\n"));
-      assert.ok(scaling.includes(`Scaled down replica set ${prev.metadata!.name} from ${c.replicas} to ${c.replicas - Math.max(c.unavailable, 1)}`), scaling.join("\n"));
+      // The first steps: the new ReplicaSet takes the whole surge, then the old one gives up what availability allows.
+      await eventMessages(ns, "ScalingReplicaSet", [
+        `Scaled up replica set ${next.metadata!.name} from 0 to ${c.surge}`,
+        `Scaled down replica set ${prev.metadata!.name} from ${c.replicas} to ${c.replicas - Math.max(c.unavailable, 1)}`,
+      ]);
     } finally {
       kubelet.stop();
     }
@@ -169,8 +176,9 @@ test("Recreate removes every old pod before the new ReplicaSet starts any", asyn
     const rss = await replicaSets(ns);
     const next = rss.find((rs) => imageOf(rs) === "db:2")!;
     const prev = rss.find((rs) => imageOf(rs) === "db:1")!;
-    const scaling = await eventMessages(ns, "ScalingReplicaSet");
-    assert.deepEqual(scaling.slice(1), [`Scaled down replica set ${prev.metadata!.name} from 2 to 0`, `Scaled up replica set ${next.metadata!.name} from 0 to 2`]);
+    const expected = [`Scaled down replica set ${prev.metadata!.name} from 2 to 0`, `Scaled up replica set ${next.metadata!.name} from 0 to 2`];
+    const scaling = await eventMessages(ns, "ScalingReplicaSet", expected);
+    assert.equal(scaling.length, 3, "one step each: first rollout, scale down, scale up");
   } finally {
     kubelet.stop();
   }

@@ -103,10 +103,12 @@ test("resizing a Deployment mid-rollout scales its ReplicaSets in proportion", a
       assert.equal(rs.metadata!.annotations!["deployment.kubernetes.io/desired-replicas"], "15");
       assert.equal(rs.metadata!.annotations!["deployment.kubernetes.io/max-replicas"], "18");
     }
-    const events = (await client.resource(R.events).list({ namespace: ns })).items.map((e) => e.message);
     const name = (image: string) => rss.find((rs) => imageOf(rs) === image)!.metadata!.name;
-    assert.ok(events.includes(`Scaled up replica set ${name("s:1")} from 8 to 11`));
-    assert.ok(events.includes(`Scaled up replica set ${name("s:2")} from 5 to 7`));
+    const expected = [`Scaled up replica set ${name("s:1")} from 8 to 11`, `Scaled up replica set ${name("s:2")} from 5 to 7`];
+    await eventually(async () => {
+      const messages = (await client.resource(R.events).list({ namespace: ns })).items.map((e) => e.message);
+      return expected.every((m) => messages.includes(m));
+    }, 5_000, "proportional scaling events");
     // And it stays there: no step of the stalled rollout is possible.
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(await sizes(), { "s:1": 11, "s:2": 7 });

@@ -62,7 +62,10 @@ test("scales up from the template with owner references, events and status; repl
     return s?.readyReplicas === 2 && s.availableReplicas === 2;
   }, 10_000, "2 ready and available");
 
-  const created = (await eventsFor(ns, "web")).filter((e) => e.reason === "SuccessfulCreate").map((e) => e.message).sort();
+  const created = await eventually(async () => {
+    const messages = (await eventsFor(ns, "web")).filter((e) => e.reason === "SuccessfulCreate").map((e) => e.message).sort();
+    return messages.length >= 3 && messages;
+  }, 5_000, "create events");
   assert.deepEqual(created, pods.map((p) => `Created pod: ${p.metadata!.name}`).sort());
 
   await client.resource(R.pods).delete(ns, pods[0].metadata!.name!);
@@ -93,8 +96,13 @@ test("scaling down deletes the least useful pods first and never more than neede
   left = await podCount(ns, 1);
   assert.equal(left[0].metadata!.name, longReady.metadata!.name);
 
-  const deleted = (await eventsFor(ns, "api")).filter((e) => e.reason === "SuccessfulDelete").map((e) => e.message).sort();
-  assert.deepEqual(deleted, [pending, notReady, recentReady].map((p) => `Deleted pod: ${p.metadata!.name}`).sort());
+  // Events are written in the background.
+  const want = [pending, notReady, recentReady].map((p) => `Deleted pod: ${p.metadata!.name}`).sort();
+  const deleted = await eventually(async () => {
+    const messages = (await eventsFor(ns, "api")).filter((e) => e.reason === "SuccessfulDelete").map((e) => e.message).sort();
+    return messages.length >= want.length && messages;
+  }, 5_000, "delete events");
+  assert.deepEqual(deleted, want);
   // No extra creates after the deletions settle.
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await podsOf(ns)).length, 1);
