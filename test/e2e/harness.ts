@@ -30,6 +30,7 @@ export interface KubectlResult {
 
 export interface SimProcess {
   readonly logs: string;
+  readonly pid: number | undefined;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -38,6 +39,7 @@ export class TestCluster {
   readonly port: number;
   readonly kubeconfig: string;
   private proc: ChildProcess | undefined;
+  get pid(): number | undefined { return this.proc?.pid; }
   logs = "";
 
   private constructor(dataDir: string, port: number) {
@@ -120,6 +122,7 @@ export class TestCluster {
     sims.add(proc);
     return {
       get logs() { return logs; },
+      pid: proc.pid,
       async stop(signal: NodeJS.Signals = "SIGTERM") {
         sims.delete(proc);
         if (proc.exitCode !== null || proc.signalCode !== null) return;
