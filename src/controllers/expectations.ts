@@ -3,7 +3,7 @@
 // A controller acts on an owner only once its expectations are met (or expired), so a slow watch never makes it
 // create or delete twice.
 
-export const EXPECTATIONS_TTL_MS = 5 * 60 * 1000;
+const EXPECTATIONS_TTL_MS = 5 * 60 * 1000;
 
 interface Expected {
   adds: number;

@@ -12,7 +12,7 @@ export function isPodActive(pod: Pod): boolean {
   return phase !== "Succeeded" && phase !== "Failed" && !pod.metadata?.deletionTimestamp;
 }
 
-export const podReadyCondition = (pod: Pod): PodCondition | undefined => pod.status?.conditions?.find((c) => c.type === "Ready");
+const podReadyCondition = (pod: Pod): PodCondition | undefined => pod.status?.conditions?.find((c) => c.type === "Ready");
 
 export const isPodReady = (pod: Pod): boolean => podReadyCondition(pod)?.status === "True";
 

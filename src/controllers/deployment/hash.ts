@@ -32,7 +32,7 @@ export function equalIgnoringHash(a: PodTemplateSpec | undefined, b: PodTemplate
   return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
 }
 
-export function withoutHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
+function withoutHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
   const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...labels } = t?.metadata?.labels ?? {};
   return { ...t, metadata: { ...t?.metadata, labels } };
 }

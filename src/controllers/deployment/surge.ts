@@ -17,7 +17,7 @@ const desired = (d: Deployment): number => d.spec?.replicas ?? 1;
 const isRollingUpdate = (d: Deployment): boolean => (d.spec?.strategy?.type ?? "RollingUpdate") === "RollingUpdate";
 
 /** Both limits; when both round to 0, one pod may be unavailable, since a surge may be impossible (quota). */
-export function resolveFenceposts(d: Deployment): { surge: number; unavailable: number } {
+function resolveFenceposts(d: Deployment): { surge: number; unavailable: number } {
   const ru = d.spec?.strategy?.rollingUpdate;
   const surge = scaledValue(ru?.maxSurge ?? 0, desired(d), true);
   const unavailable = scaledValue(ru?.maxUnavailable ?? 0, desired(d), false);
