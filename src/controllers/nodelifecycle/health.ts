@@ -38,6 +38,11 @@ export class NodeHealthTracker {
     return { probeAt, starting: !ready };
   }
 
+  /** Counts every node as heard from at `now`. */
+  touchAll(now: number): void {
+    for (const seen of this.seen.values()) seen.probeAt = now;
+  }
+
   forget(name: string): void {
     this.seen.delete(name);
   }

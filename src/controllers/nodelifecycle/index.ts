@@ -1,6 +1,7 @@
 // The node lifecycle controller ("nodelifecycle"): watches Nodes and their Leases, marks silent nodes Unknown,
 // keeps the not-ready/unreachable taints in step with each node's Ready condition, marks pods on unready nodes
 // not Ready, and evicts pods from nodes with NoExecute taints they do not tolerate (or tolerate only for a while).
+// While no node in the cluster is Ready it withholds the NoExecute taints, so nothing is evicted (disruption.ts).
 import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import { R } from "../../client/resources.ts";
 import { keyOf } from "../../client/rest-client.ts";
@@ -10,6 +11,7 @@ import type { ControllerDescriptor } from "../context.ts";
 import { NODE_LEASE_NAMESPACE, NodeMonitor, PODS_BY_NODE, isReadyTrue } from "./node-monitor.ts";
 import { TaintEviction } from "./taint-eviction.ts";
 import { readyCondition } from "./health.ts";
+import { logger } from "../../util/log.ts";
 
 export interface NodeLifecycleOptions {
   /** How long a node may go without a heartbeat or Lease renewal before it is marked Unknown (ms). Default 40 s. */
@@ -31,7 +33,7 @@ export function nodeLifecycleController(opts: NodeLifecycleOptions = {}): Contro
       pods.addIndex(PODS_BY_NODE, (p: Pod) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
 
       const monitor = new NodeMonitor(
-        { client: ctx.client, nodes: nodes.store, leases: leases.store, pods: pods.store, recorder: ctx.recorder("node-controller"), now: ctx.now },
+        { client: ctx.client, nodes: nodes.store, leases: leases.store, pods: pods.store, recorder: ctx.recorder("node-controller"), log: logger("nodelifecycle"), enqueue: (name) => monitorLoop.enqueue(name), now: ctx.now },
         { gracePeriodMs: opts.gracePeriodMs ?? 40_000, startupGracePeriodMs: opts.startupGracePeriodMs ?? 60_000 },
       );
       const eviction = new TaintEviction({ client: ctx.client, pods: pods.store, nodes: nodes.store, recorder: ctx.recorder("taint-eviction-controller"), now: ctx.now });

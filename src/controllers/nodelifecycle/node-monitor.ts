@@ -1,6 +1,9 @@
 // Per node, one step at a time: a node silent past its grace period gets Unknown conditions; the not-ready or
 // unreachable taints follow its Ready status; and while it is not Ready, its pods are marked not Ready so they
-// leave Service endpoints. Each write comes back through the watch and triggers the next step.
+// leave Service endpoints. Each write comes back through the watch and triggers the next step. Every step also
+// reports the node's readiness to the zone disruption tracker; while no node in the cluster is Ready (master
+// disruption, see disruption.ts) the NoExecute taints are withheld, and every node is looked at again whenever
+// that changes.
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Client } from "../../client/rest-client.ts";
@@ -12,6 +15,8 @@ import type { ReconcileResult } from "../controller.ts";
 import { NodeHealthTracker, readyCondition } from "./health.ts";
 import { unknownConditions } from "./conditions.ts";
 import { reconcileTaints } from "./taints.ts";
+import { DisruptionTracker } from "./disruption.ts";
+import type { Logger } from "../../util/log.ts";
 
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
 export const PODS_BY_NODE = "spec.nodeName";
@@ -30,6 +35,9 @@ export interface NodeMonitorDeps {
   /** Pods indexed by node name under PODS_BY_NODE. */
   pods: Store<Pod>;
   recorder: EventRecorder;
+  log: Logger;
+  /** Asks for the named node to be reconciled (again). */
+  enqueue(name: string): void;
   now(): Date;
 }
 
@@ -37,6 +45,8 @@ export class NodeMonitor {
   private readonly deps: NodeMonitorDeps;
   private readonly opts: NodeMonitorOptions;
   private readonly health = new NodeHealthTracker();
+  private readonly disruption = new DisruptionTracker();
+  private seeded = false;
 
   constructor(deps: NodeMonitorDeps, opts: NodeMonitorOptions) {
     this.deps = deps;
@@ -44,14 +54,24 @@ export class NodeMonitor {
   }
 
   async reconcile(name: string): Promise<ReconcileResult | void> {
+    const now = this.deps.now();
+    if (!this.seeded) {
+      // Judge zones by every node in the cache from the first step, not by the ones looked at so far.
+      this.seeded = true;
+      for (const n of this.deps.nodes.list()) this.disruption.set(n, readyCondition(n)?.status === "True");
+    }
     const node = this.deps.nodes.get(name);
     if (!node) {
       this.health.forget(name);
+      this.disruption.remove(name);
+      this.judgeDisruption(now);
       return;
     }
-    const now = this.deps.now();
     const { probeAt, starting } = this.health.observe(node, this.deps.leases.getByName(NODE_LEASE_NAMESPACE, name), now.getTime());
     const left = probeAt + (starting ? this.opts.startupGracePeriodMs : this.opts.gracePeriodMs) - now.getTime();
+    // As upstream, a node past its grace period counts as not Ready even before its conditions say so.
+    this.disruption.set(node, left >= 0 && readyCondition(node)?.status === "True");
+    this.judgeDisruption(now);
     if (left < 0) {
       const conditions = unknownConditions(node, now);
       if (conditions) {
@@ -61,7 +81,7 @@ export class NodeMonitor {
       }
     }
     const ready = readyCondition(node)?.status;
-    const taints = reconcileTaints(node.spec?.taints ?? [], ready, now);
+    const taints = reconcileTaints(node.spec?.taints ?? [], ready, now, !this.disruption.master);
     if (taints) {
       await this.deps.client.resource(R.nodes).update({ ...node, spec: { ...node.spec, taints } });
       return;
@@ -69,6 +89,22 @@ export class NodeMonitor {
     if (ready && ready !== "True") await this.markPodsNotReady(name, now);
     // Look again when the grace period would run out without news.
     return left >= 0 ? { requeueAfter: left + 1 } : undefined;
+  }
+
+  /** Logs zone state changes; entering or leaving master disruption sends every node round again for its taints. */
+  private judgeDisruption(now: Date): void {
+    const change = this.disruption.judge();
+    if (!change) return;
+    for (const [zone, state] of change.zones) this.deps.log.info({ zone: zone.replace("\u0000", ""), state }, "zone state changed");
+    if (!change.masterChanged) return;
+    if (change.master) {
+      this.deps.log.info("no node is Ready: entering master disruption mode, NoExecute taints removed and evictions stopped");
+    } else {
+      this.deps.log.info("some nodes are Ready: exiting master disruption mode");
+      // As upstream: every node gets a fresh grace period, as the silence may have been the control plane's.
+      this.health.touchAll(now.getTime());
+    }
+    for (const name of this.deps.nodes.keys()) this.deps.enqueue(name);
   }
 
   /** Pods on a node that is not Ready cannot be trusted to serve: their Ready condition turns False. */

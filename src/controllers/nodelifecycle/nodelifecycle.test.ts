@@ -102,3 +102,74 @@ test("taint eviction: intolerant pods go at once, tolerating pods after tolerati
   assert.equal(await terminating("forever"), false);
   assert.equal(await terminating("elsewhere"), false);
 });
+
+const noExecute = (n: Node) => taintsOf(n).filter((t) => t.endsWith(":NoExecute"));
+
+test("a single-node cluster whose node goes silent: Unknown and unschedulable, but no NoExecute taint and no eviction", async (t) => {
+  const h = await runControllers([nodeLifecycleController({ gracePeriodMs: 1000 })]);
+  t.after(() => h.close());
+  const c = h.api.client;
+  const nodes = c.resource(R.nodes);
+  const pods = c.resource(R.pods);
+  await createReadyNode(c, "solo");
+  await renewLease(c, "solo");
+  await createPod(c, "intolerant", { nodeName: "solo" });
+  await createPod(c, "patient", { nodeName: "solo", tolerations: [{ key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 1 }] });
+
+  const solo = await eventually(async () => {
+    const n = await nodes.get(undefined, "solo");
+    return condition(n, "Ready")?.status === "Unknown" && taintsOf(n).includes("node.kubernetes.io/unreachable:NoSchedule") ? n : undefined;
+  }, 6000, "node unreachable");
+  assert.deepEqual(taintsOf(solo), ["node.kubernetes.io/unreachable:NoSchedule"]);
+  // Longer than the patient pod's toleration (and the second-truncated timeAdded) would allow.
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.deepEqual(taintsOf(await nodes.get(undefined, "solo")), ["node.kubernetes.io/unreachable:NoSchedule"]);
+  for (const name of ["intolerant", "patient"]) assert.equal((await pods.get("default", name)).metadata?.deletionTimestamp, undefined, `${name} not evicted`);
+});
+
+test("zone disruption: all nodes silent in every zone means no NoExecute taints; one node back, the silent ones get them", async (t) => {
+  const h = await runControllers([nodeLifecycleController({ gracePeriodMs: 1500 })]);
+  let beat: { stop(): void } | undefined;
+  t.after(async () => { beat?.stop(); await h.close(); });
+  const c = h.api.client;
+  const nodes = c.resource(R.nodes);
+  const pods = c.resource(R.pods);
+  const zoneOf = { a1: "a", a2: "a", b1: "b" } as const;
+  for (const [name, zone] of Object.entries(zoneOf)) {
+    await createReadyNode(c, name, { "topology.kubernetes.io/region": "r", "topology.kubernetes.io/zone": zone });
+    await renewLease(c, name);
+    // Nodes go silent a few ms apart, so one may be tainted for an instant before the last one is: tolerating the
+    // taint for a few seconds rides that out, as the default 300 s tolerations do in a real cluster.
+    await createPod(c, `on-${name}`, { nodeName: name, tolerations: [{ key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 3 }] });
+  }
+  // One timer renews every Lease, then stops: all nodes go silent together.
+  const timer = setInterval(() => { for (const name of Object.keys(zoneOf)) void renewLease(c, name).catch(() => undefined); }, 300);
+  beat = { stop: () => clearInterval(timer) };
+  await new Promise((r) => setTimeout(r, 700));
+  beat.stop();
+
+  await eventually(async () => {
+    for (const name of Object.keys(zoneOf)) {
+      const n = await nodes.get(undefined, name);
+      if (condition(n, "Ready")?.status !== "Unknown" || !taintsOf(n).includes("node.kubernetes.io/unreachable:NoSchedule")) return false;
+    }
+    return true;
+  }, 6000, "all nodes unreachable");
+  await new Promise((r) => setTimeout(r, 4500));
+  for (const name of Object.keys(zoneOf)) {
+    const n = await nodes.get(undefined, name);
+    assert.deepEqual(taintsOf(n), ["node.kubernetes.io/unreachable:NoSchedule"], name);
+    assert.equal((await pods.get("default", `on-${name}`)).metadata?.deletionTimestamp, undefined, `pod on ${name} not evicted`);
+  }
+
+  // a1 comes back: the cluster is out of master disruption, so the silent nodes get the NoExecute taint — b1 too,
+  // though no node in its zone is Ready: as upstream, a zone wholly down is evacuated while others are healthy.
+  beat = heartbeat(c, "a1");
+  await setNodeReady(c, "a1", "True");
+  for (const name of ["a2", "b1"]) {
+    await eventually(async () => noExecute(await nodes.get(undefined, name)).join() === "node.kubernetes.io/unreachable:NoExecute", 5000, `${name} tainted NoExecute`);
+  }
+  await eventually(async () => taintsOf(await nodes.get(undefined, "a1")).length === 0, 5000, "a1 untainted");
+  await eventually(async () => !!(await pods.get("default", "on-a2")).metadata?.deletionTimestamp, 6000, "pod on a2 evicted after its toleration");
+  assert.equal((await pods.get("default", "on-a1")).metadata?.deletionTimestamp, undefined);
+});

@@ -1,6 +1,7 @@
 // The taints this controller owns: node.kubernetes.io/not-ready while the node reports Ready=False, and
 // node.kubernetes.io/unreachable while its Ready condition is Unknown, each as NoSchedule (keep new pods off) and
-// NoExecute (evict pods that do not tolerate it). Every other taint on the node is left exactly as it is.
+// NoExecute (evict pods that do not tolerate it). While evictions are stopped (master disruption, see
+// disruption.ts) only the NoSchedule one is kept. Every other taint on the node is left exactly as it is.
 import type { Taint } from "kubernetes-types/core/v1";
 
 export const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
@@ -16,12 +17,16 @@ function keyFor(readyStatus: string | undefined): string | undefined {
   return undefined;
 }
 
-/** The node's taints with ours matching its Ready status, or undefined when they already do. */
-export function reconcileTaints(current: Taint[], readyStatus: string | undefined, now: Date): Taint[] | undefined {
+/**
+ * The node's taints with ours matching its Ready status, or undefined when they already do. With `noExecute` false
+ * our NoExecute taints go and only the NoSchedule one is wanted.
+ */
+export function reconcileTaints(current: Taint[], readyStatus: string | undefined, now: Date, noExecute = true): Taint[] | undefined {
   const key = keyFor(readyStatus);
-  const wanted = key ? EFFECTS.map((effect) => ({ key, effect })) : [];
+  const effects = noExecute ? EFFECTS : EFFECTS.filter((e) => e !== "NoExecute");
+  const wanted = key ? effects.map((effect) => ({ key, effect })) : [];
   const has = (w: { key: string; effect: string }) => current.some((t) => t.key === w.key && t.effect === w.effect);
-  const stale = current.filter((t) => isOurs(t) && t.key !== key);
+  const stale = current.filter((t) => isOurs(t) && !wanted.some((w) => w.key === t.key && w.effect === t.effect));
   const missing = wanted.filter((w) => !has(w));
   if (!stale.length && !missing.length) return undefined;
   const timeAdded = now.toISOString().replace(/\.\d+Z$/, "Z");
