@@ -1,7 +1,7 @@
-// Drives every node from one clock: registers the nodes at start, then hands each node to a worker once per renew
-// interval at its slot in the spread schedule. Node work has its own queue and workers, so pod traffic can never
-// starve lease renewals. A failed step retries with the kubelet's lease backoff (200 ms doubling to 7 s) and
-// otherwise waits for the node's next slot.
+// Drives every node from one clock: registers the nodes at start, then hands each registered node to a worker once
+// per renew interval at its slot in the spread schedule. Registration and heartbeats have queues and workers of
+// their own, so neither a slow start of thousands of nodes nor pod traffic can hold back the Leases of nodes
+// already up. A failed step retries with the kubelet's lease backoff (200 ms doubling to 7 s).
 import { logger } from "../util/log.ts";
 import { WorkQueue } from "../client/workqueue.ts";
 import { ItemExponentialLimiter } from "../client/rate-limiter.ts";
@@ -11,6 +11,7 @@ import type { NodeFleet, SimNode } from "./node-fleet.ts";
 export interface HeartbeatLoopOptions {
   renewIntervalMs: number;
   statusReportIntervalMs: number;
+  /** Workers for heartbeats, and as many again for registration. */
   workers: number;
   /** How often the clock looks for due slots. Default 20 ms. */
   tickMs?: number;
@@ -23,12 +24,18 @@ export interface HeartbeatLoopOptions {
   onAllRegistered(ms: number): void;
 }
 
+type Step = (node: SimNode) => Promise<void>;
+
+const backoff = () => new WorkQueue<number>(new ItemExponentialLimiter<number>({ baseMs: 200, maxMs: 7000 }));
+
 export class HeartbeatLoop {
   private readonly fleet: NodeFleet;
   private readonly opts: HeartbeatLoopOptions;
-  private readonly queue = new WorkQueue<number>(new ItemExponentialLimiter<number>({ baseMs: 200, maxMs: 7000 }));
+  private readonly registrations = backoff();
+  private readonly heartbeats = backoff();
   private readonly log = logger("sim-heartbeats");
-  private registered = 0;
+  private readonly started = performance.now();
+  private settled = 0;
   private failures = 0;
   private lastError = "";
 
@@ -39,31 +46,46 @@ export class HeartbeatLoop {
 
   /** Runs until the signal aborts; resolves once the workers have finished their current step. */
   async run(signal: AbortSignal): Promise<void> {
-    const started = performance.now();
-    for (const n of this.fleet.nodes) this.queue.add(n.index);
-    const clock = this.startClock(started);
+    for (const n of this.fleet.nodes) this.registrations.add(n.index);
+    const clock = this.startClock();
     signal.addEventListener("abort", () => {
       clearInterval(clock);
-      this.queue.shutdown();
+      this.registrations.shutdown();
+      this.heartbeats.shutdown();
     }, { once: true });
-    await Promise.all(Array.from({ length: this.opts.workers }, () => this.worker(started)));
+    const pool = (queue: WorkQueue<number>, step: Step) => Array.from({ length: this.opts.workers }, () => this.worker(queue, step, signal));
+    await Promise.all([...pool(this.registrations, (n) => this.register(n)), ...pool(this.heartbeats, (n) => this.heartbeat(n))]);
   }
 
-  private startClock(started: number): NodeJS.Timeout {
+  private async register(node: SimNode): Promise<void> {
+    if (node.state !== "unregistered") return;
+    if (await this.opts.register(node)) this.opts.onRegistered(node);
+    if (++this.settled < this.fleet.nodes.length) return;
+    this.opts.onAllRegistered(performance.now() - this.started);
+    // Nothing more to register: the workers may go.
+    this.registrations.shutdown();
+  }
+
+  private async heartbeat(node: SimNode): Promise<void> {
+    // A retry may come due after the Node went.
+    if (node.state === "registered") await this.opts.heartbeat(node);
+  }
+
+  private startClock(): NodeJS.Timeout {
     const { renewIntervalMs, statusReportIntervalMs } = this.opts;
     const count = this.fleet.nodes.length;
     const cyclesPerReport = Math.max(1, Math.round(statusReportIntervalMs / renewIntervalMs));
     let last = 0;
     let lastSummaryCycle = 0;
     return setInterval(() => {
-      const now = performance.now() - started;
+      const now = performance.now() - this.started;
       // After a stall longer than an interval, each node is due once, not once per missed cycle.
       const from = Math.max(last, now - renewIntervalMs);
       for (const { index, cycle } of dueSlots(count, renewIntervalMs, from, now)) {
         const node = this.fleet.nodes[index]!;
-        if (node.state === "gone") continue;
+        if (node.state !== "registered") continue;
         if (statusReportDue(index, cycle, cyclesPerReport)) node.reportDue = true;
-        this.queue.add(index);
+        this.heartbeats.add(index);
       }
       last = now;
       const cycle = Math.floor(now / renewIntervalMs);
@@ -77,35 +99,27 @@ export class HeartbeatLoop {
   /** One line per interval however many nodes fail, so an unreachable API server does not flood the log. */
   private reportFailures(): void {
     if (this.failures === 0) return;
-    this.log.warn({ failures: this.failures, lastError: this.lastError }, "node heartbeats failed in the last interval; retrying");
+    this.log.warn({ failures: this.failures, lastError: this.lastError }, "node requests failed in the last interval; retrying");
     this.failures = 0;
   }
 
-  private async worker(started: number): Promise<void> {
+  private async worker(queue: WorkQueue<number>, step: Step, signal: AbortSignal): Promise<void> {
     for (;;) {
-      const index = await this.queue.get();
-      if (index === undefined) return;
+      const index = await queue.get();
+      // A stopped queue still hands out what it holds; stopping must not wait for that.
+      if (index === undefined || signal.aborted) return;
       const node = this.fleet.nodes[index]!;
       try {
-        if (node.state === "unregistered") {
-          if (await this.opts.register(node)) this.registeredOne(node, started);
-        } else if (node.state === "registered") {
-          await this.opts.heartbeat(node);
-        }
-        this.queue.forget(index);
+        await step(node);
+        queue.forget(index);
       } catch (err) {
         this.failures++;
         this.lastError = (err as Error).message;
         this.log.debug({ node: node.name, err: this.lastError }, "node step failed");
-        this.queue.addRateLimited(index);
+        queue.addRateLimited(index);
       } finally {
-        this.queue.done(index);
+        queue.done(index);
       }
     }
-  }
-
-  private registeredOne(node: SimNode, started: number): void {
-    this.opts.onRegistered(node);
-    if (++this.registered === this.fleet.nodes.length) this.opts.onAllRegistered(performance.now() - started);
   }
 }

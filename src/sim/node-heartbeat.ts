@@ -1,6 +1,6 @@
 // One node's heartbeat, as the kubelet sends it: renew the Lease (cheap, every 10 s), and post the owned status
 // when it changed or a report is due. A Node deleted under the simulator is noticed here and left alone.
-import type { Node } from "kubernetes-types/core/v1";
+import type { Node, NodeStatus } from "kubernetes-types/core/v1";
 import { isAlreadyExists, isNotFound } from "../client/errors.ts";
 import { adoptedLease, leaseSpec, nodeLease, NODE_LEASE_NAMESPACE } from "./lease.ts";
 import type { LeaseHolder } from "./lease.ts";
@@ -11,7 +11,8 @@ import type { NodeApi } from "./node-api.ts";
 
 const holderOf = (api: NodeApi, node: SimNode): LeaseHolder => ({ name: node.name, uid: node.uid!, durationSeconds: api.leaseDurationSeconds });
 
-function wantedStatus(api: NodeApi, node: SimNode, current: Node | undefined) {
+/** The owned status the node should report, given the Node as it stands. */
+export function wantedStatus(api: NodeApi, node: SimNode, current: Node | undefined): NodeStatus {
   const facts = { name: node.name, internalIp: node.internalIp, resources: api.resources, bootId: uuidFrom(`boot/${api.bootNonce}/${node.name}`) };
   return ownedNodeStatus(facts, current?.status, rfc3339(api.now()));
 }
@@ -29,9 +30,21 @@ export async function postNodeStatus(api: NodeApi, node: SimNode, current: Node 
   }
 }
 
-/** Creates the node's Lease, or takes over the existing one (holder, duration, owner); either way renews it. */
-export async function ensureLease(api: NodeApi, node: SimNode): Promise<void> {
+/**
+ * Creates the node's Lease, or takes over the existing one (holder, duration, owner); either way renews it.
+ * `likelyExists` (the Node was adopted) tries the existing Lease first, saving a failed create per node.
+ */
+export async function ensureLease(api: NodeApi, node: SimNode, likelyExists = false): Promise<void> {
   const holder = holderOf(api, node);
+  if (likelyExists) {
+    try {
+      const existing = await api.leases.get(NODE_LEASE_NAMESPACE, node.name);
+      await api.leases.update(adoptedLease(existing, holder, api.now()));
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
   try {
     await api.leases.create(nodeLease(holder, api.now()));
   } catch (err) {

@@ -78,7 +78,7 @@ export class PodLifecycle {
     await Promise.race([this.informer.waitForSync(), new Promise((r) => signal.addEventListener("abort", r, { once: true }))]);
     if (signal.aborted) return;
     this.reclaimAddresses();
-    await Promise.all(Array.from({ length: this.opts.workers }, () => this.worker()));
+    await Promise.all(Array.from({ length: this.opts.workers }, () => this.worker(signal)));
   }
 
   /** Addresses pods report from before a restart are theirs again before any new pod is given one. */
@@ -89,10 +89,11 @@ export class PodLifecycle {
     }
   }
 
-  private async worker(): Promise<void> {
+  private async worker(signal: AbortSignal): Promise<void> {
     for (;;) {
       const key = await this.queue.get();
-      if (key === undefined) return;
+      // A stopped queue still hands out what it holds; stopping must not wait for that.
+      if (key === undefined || signal.aborted) return;
       try {
         await this.reconcile(key);
         this.queue.forget(key);

@@ -28,8 +28,7 @@ test("a running pod: every container started and ready, conditions True, address
 });
 
 test("times already reported are kept, so a second pass changes nothing", () => {
-  const first = pod();
-  first.status = runningPodStatus(first, net, "2025-01-01T00:00:00Z");
+  const first = pod({}, runningPodStatus(pod(), net, "2025-01-01T00:00:00Z"));
   const again = runningPodStatus(first, net, "2025-01-01T00:05:00Z");
   assert.deepEqual(again, first.status);
   assert.ok(podStatusCurrent(first, again));
@@ -49,8 +48,7 @@ test("unmet readiness gates hold Ready back; conditions others own are kept", ()
 });
 
 test("a terminated pod: Succeeded, containers exited 0, not ready", () => {
-  const running = pod();
-  running.status = runningPodStatus(running, net, "2025-01-01T00:00:00Z");
+  const running = pod({}, runningPodStatus(pod(), net, "2025-01-01T00:00:00Z"));
   const s = terminatedPodStatus(running, net, "2025-01-01T00:01:00Z");
   assert.equal(s.phase, "Succeeded");
   const t = s.containerStatuses![0]!.state!.terminated!;

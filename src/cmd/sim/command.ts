@@ -38,23 +38,28 @@ async function runSim(cfg: SimCommandConfig): Promise<number> {
     return 1;
   }
   const abort = new AbortController();
+  // Requests still in flight when stopping get a moment to finish; after that the process stops without them.
+  let deadline: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<number>((resolve) => abort.signal.addEventListener("abort", () => {
+    deadline = setTimeout(() => {
+      log.warn({ graceMs: STOP_GRACE_MS }, "requests still in flight; stopping without them");
+      resolve(0);
+    }, STOP_GRACE_MS);
+  }, { once: true }));
   const stop = (signal: string) => {
     log.info({ signal }, "stopping; nodes stay registered");
     abort.abort();
-    // Requests still in flight get a moment to finish; closing the connection then fails them, ending the workers.
-    setTimeout(() => transport.close(), STOP_GRACE_MS).unref();
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
-  let code = 0;
-  try {
-    await runSimulator(new Client(transport, "berth-sim"), cfg.options, abort.signal);
-  } catch (err) {
-    if (!abort.signal.aborted) {
-      log.error({ err: (err as Error).message }, "simulator failed");
-      code = 1;
-    }
-  }
+  const finished = runSimulator(new Client(transport, "berth-sim"), cfg.options, abort.signal).then(() => 0, (err: Error) => {
+    if (abort.signal.aborted) return 0;
+    log.error({ err: err.message }, "simulator failed");
+    return 1;
+  });
+  const code = await Promise.race([finished, outOfTime]);
+  abort.abort(); // a failed simulator leaves its informers to stop
+  clearTimeout(deadline);
   transport.close();
   log.info("stopped");
   return code;
