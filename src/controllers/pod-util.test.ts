@@ -46,9 +46,11 @@ test("claim keeps, adopts and releases by selector and controller reference", as
     patch: async (p, patch) => {
       if (p.metadata!.name === "gone") throw new StatusError({ reason: "NotFound", code: 404 });
       patches.push([p.metadata!.name!, patch]);
+      return { ...p, metadata: { ...p.metadata, resourceVersion: "patched" } };
     },
   });
   assert.deepEqual(claimed.map((p) => p.metadata!.name), ["mine", "orphan"]);
+  assert.equal(claimed[1].metadata!.resourceVersion, "patched", "adopted pods are answered as written");
   assert.deepEqual(patches, [
     ["stale", { metadata: { ownerReferences: [{ $patch: "delete", uid: "owner" }], uid: "u-stale" } }],
     ["orphan", { metadata: { ownerReferences: [ref], uid: "u-orphan" } }],

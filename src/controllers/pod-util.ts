@@ -46,13 +46,13 @@ export interface ClaimOptions<T extends ApiObject> {
   selector: LabelMatcher;
   /** Reads the owner from the API; adoption only goes ahead while it exists with the same uid and is not being deleted. */
   readOwner(): Promise<ApiObject>;
-  /** Applies a strategic merge patch to a dependent. */
-  patch(dependent: T, patch: unknown): Promise<unknown>;
+  /** Applies a strategic merge patch to a dependent, answering it as written. */
+  patch(dependent: T, patch: unknown): Promise<T>;
 }
 
 /**
  * Sorts candidates into the owner's dependents: keeps those it controls and that match, adopts matching orphans,
- * releases controlled ones that no longer match. Answers the claimed ones; throws the first failed write after
+ * releases controlled ones that no longer match. Answers the claimed ones (adopted ones as patched); throws the first failed write after
  * trying them all, so the caller retries.
  */
 export async function claim<T extends ApiObject>(candidates: T[], opts: ClaimOptions<T>): Promise<T[]> {
@@ -75,8 +75,8 @@ export async function claim<T extends ApiObject>(candidates: T[], opts: ClaimOpt
       adoptable ??= checkAdoptable(opts);
       await adoptable;
       // The dependent's uid in the patch makes it fail if the object was replaced under the same name.
-      await opts.patch(obj, { metadata: { ownerReferences: [opts.ownerRef], uid: obj.metadata?.uid } });
-      claimed.push(obj);
+      // The written version, so later writes of this sync do not conflict with the adoption.
+      claimed.push(await opts.patch(obj, { metadata: { ownerReferences: [opts.ownerRef], uid: obj.metadata?.uid } }));
     } catch (err) {
       if (!isNotFound(err)) errors.push(err);
     }

@@ -291,3 +291,30 @@ test("adopts matching orphan ReplicaSets; releases one relabelled away, and a na
     kubelet.stop();
   }
 });
+
+test("without a progress deadline there is no Progressing condition; one set later starts from FoundNewReplicaSet", async () => {
+  const ns = "d-found";
+  await createNamespace(client, ns);
+  const kubelet = runFakeKubelet(client, ns);
+  const reasons: string[] = [];
+  const abort = new AbortController();
+  const inf = new Informer(deployments(), { namespace: ns });
+  const record = (d: Deployment) => {
+    const r = d.status?.conditions?.find((c) => c.type === "Progressing")?.reason;
+    if (r && reasons.at(-1) !== r) reasons.push(r);
+  };
+  inf.addHandlers({ onAdd: record, onUpdate: (_o, d) => record(d) });
+  inf.run(abort.signal);
+  try {
+    await deployments().create(deploymentObject("found", 2, "found:1", { progressDeadlineSeconds: 2147483647 }), { namespace: ns });
+    const d = await waitRolledOut(ns, "found");
+    assert.deepEqual(d.status!.conditions!.map((c) => c.type), ["Available"]);
+    await deployments().patch(ns, "found", { spec: { progressDeadlineSeconds: 600 } });
+    await eventually(() => reasons.at(-1) === "NewReplicaSetAvailable", 10_000, "NewReplicaSetAvailable");
+    assert.deepEqual(reasons, ["FoundNewReplicaSet", "NewReplicaSetAvailable"]);
+    assert.equal((await replicaSets(ns)).length, 1);
+  } finally {
+    abort.abort();
+    kubelet.stop();
+  }
+});
