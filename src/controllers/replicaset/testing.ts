@@ -11,7 +11,6 @@ export interface PodState {
   /** When the pod became ready. Default now. */
   readySince?: Date;
   phase?: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-  restarts?: number;
 }
 
 /** Sets a pod's phase and Ready condition as a node agent would. */
@@ -21,7 +20,7 @@ export function setPodStatus(client: Client, pod: Pod, state: PodState = {}): Pr
     phase: state.phase ?? "Running",
     conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: metaTime(state.readySince ?? new Date()) }],
     containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
-      name: c.name, image: c.image ?? "", imageID: "", ready, restartCount: state.restarts ?? 0, started: true, state: { running: {} },
+      name: c.name, image: c.image ?? "", imageID: "", ready, restartCount: 0, started: true, state: { running: {} },
     })),
   };
   return client.resource(R.pods).patch(pod.metadata!.namespace, pod.metadata!.name!, { status }, "merge", { subresource: "status" });
