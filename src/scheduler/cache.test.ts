@@ -1,0 +1,69 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SchedulerCache, normalizedImageName } from "./cache.ts";
+import { makeNode, makePod, podInfo } from "./testing/fixtures.ts";
+
+test("assumed pods hold capacity until confirmed or forgotten", () => {
+  const c = new SchedulerCache();
+  c.setNode(makeNode("n1"));
+  const p = podInfo(makePod("p", { cpu: "500m" }));
+  c.assume(p, "n1");
+  assert.equal(c.node("n1")!.requested.milliCPU, 500);
+  assert.ok(c.isAssumed(p.key));
+  assert.throws(() => c.assume(p, "n1"), /already in the cache/);
+  c.forget(p.key);
+  assert.equal(c.node("n1")!.requested.milliCPU, 0);
+  assert.equal(c.node("n1")!.podCount, 0);
+  c.assume(p, "n1");
+  c.setPod(podInfo(makePod("p", { cpu: "500m", nodeName: "n1" })), "n1");
+  assert.equal(c.isAssumed(p.key), false);
+  c.forget(p.key); // a confirmed pod is not forgotten
+  assert.equal(c.node("n1")!.requested.milliCPU, 500);
+  c.removePod(p.key);
+  assert.equal(c.node("n1")!.requested.milliCPU, 0);
+});
+
+test("the node list interleaves zones so a prefix samples all of them", () => {
+  const c = new SchedulerCache();
+  for (const [n, z] of [["a1", "a"], ["a2", "a"], ["a3", "a"], ["b1", "b"], ["c1", "c"], ["c2", "c"]]) c.setNode(makeNode(n!, { labels: { "topology.kubernetes.io/zone": z! } }));
+  assert.deepEqual(c.nodeList().map((n) => n.name), ["a1", "b1", "c1", "a2", "c2", "a3"]);
+  c.removeNode("b1");
+  c.setNode(makeNode("a2", { labels: { "topology.kubernetes.io/zone": "c" } }));
+  assert.deepEqual(c.nodeList().map((n) => n.name), ["a1", "c1", "a3", "c2", "a2"]);
+});
+
+test("pods on a node not (or no longer) known are kept, but the node is not offered", () => {
+  const c = new SchedulerCache();
+  c.setPod(podInfo(makePod("early", { nodeName: "late" })), "late");
+  assert.equal(c.node("late"), undefined);
+  assert.equal(c.nodeList().length, 0);
+  c.setNode(makeNode("late"));
+  assert.equal(c.node("late")!.podCount, 1);
+  c.removeNode("late");
+  assert.equal(c.nodeList().length, 0);
+  assert.equal(c.nodeOf("default/early"), "late");
+});
+
+test("image sizes per node and the number of nodes holding each image", () => {
+  const c = new SchedulerCache();
+  c.setNode(makeNode("n1", { images: [{ names: ["nginx", "nginx@sha256:abc"], sizeBytes: 100 }] }));
+  c.setNode(makeNode("n2", { images: [{ names: ["docker.io/library/nginx:1.25"], sizeBytes: 200 }, { names: ["nginx:latest"], sizeBytes: 100 }] }));
+  assert.equal(c.imageNodeCount("nginx:latest"), 2);
+  assert.equal(c.node("n1")!.images.get("nginx@sha256:abc"), 100);
+  c.setNode(makeNode("n2"));
+  assert.equal(c.imageNodeCount("nginx:latest"), 1);
+  assert.equal(c.imageNodeCount("docker.io/library/nginx:1.25"), 0);
+  assert.equal(normalizedImageName("registry:5000/app"), "registry:5000/app:latest");
+});
+
+test("nodes with affinity pods are tracked for the inter-pod affinity scans", () => {
+  const c = new SchedulerCache();
+  c.setNode(makeNode("n1"));
+  const anti = podInfo(makePod("anti", { spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { a: "b" } } }] } } } }));
+  c.setPod(anti, "n1");
+  assert.equal(c.nodesWithRequiredAntiAffinityPods.size, 1);
+  assert.equal(c.nodesWithAffinityPods.size, 1);
+  c.removePod(anti.key);
+  assert.equal(c.nodesWithRequiredAntiAffinityPods.size, 0);
+  assert.equal(c.nodesWithAffinityPods.size, 0);
+});

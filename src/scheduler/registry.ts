@@ -1,0 +1,25 @@
+// The in-tree plugins by name, as configuration refers to them.
+import type { PluginFactory } from "./plugin.ts";
+import { prioritySort } from "./plugins/priority-sort.ts";
+import { schedulingGates } from "./plugins/scheduling-gates.ts";
+import { nodeUnschedulable } from "./plugins/node-unschedulable.ts";
+import { nodeName } from "./plugins/node-name.ts";
+import { taintToleration } from "./plugins/taint-toleration.ts";
+import { nodeAffinity } from "./plugins/node-affinity.ts";
+import { nodePorts } from "./plugins/node-ports.ts";
+import { nodeResourcesFit } from "./plugins/node-resources-fit.ts";
+import { balancedAllocation } from "./plugins/balanced-allocation.ts";
+import { defaultBinder } from "./plugins/default-binder.ts";
+
+export const inTreePlugins: ReadonlyMap<string, PluginFactory> = new Map<string, PluginFactory>([
+  ["PrioritySort", prioritySort],
+  ["SchedulingGates", schedulingGates],
+  ["NodeUnschedulable", nodeUnschedulable],
+  ["NodeName", nodeName],
+  ["TaintToleration", taintToleration],
+  ["NodeAffinity", (args) => nodeAffinity(args)],
+  ["NodePorts", nodePorts],
+  ["NodeResourcesFit", (args) => nodeResourcesFit(args)],
+  ["NodeResourcesBalancedAllocation", (args) => balancedAllocation(args)],
+  ["DefaultBinder", defaultBinder],
+]);

@@ -1,0 +1,80 @@
+// The scheduler against a real in-process API server: pods created through the API end up bound (or Pending
+// with upstream's condition and event) as kube-scheduler would decide.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Event, Pod } from "kubernetes-types/core/v1";
+import { runControllers, eventually } from "../../test/support/controllers.ts";
+import { R } from "../client/resources.ts";
+import { schedulerWith } from "./index.ts";
+import { createNode, makeNode, makePod } from "./testing/fixtures.ts";
+
+async function start(t: { after(fn: () => Promise<void>): void }) {
+  const h = await runControllers([schedulerWith()]);
+  t.after(() => h.close());
+  const c = h.api.client;
+  const pods = c.resource(R.pods);
+  const nodeOf = async (name: string, ns = "default") => (await pods.get(ns, name)).spec?.nodeName;
+  return { h, c, pods, nodeOf };
+}
+
+test("scheduler binds pods according to selectors, taints and capacity", async (t) => {
+  const { c, pods, nodeOf } = await start(t);
+  await createNode(c, makeNode("n1", { cpu: "2", labels: { disk: "ssd" } }));
+  await createNode(c, makeNode("n2", { cpu: "2", taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }));
+  await createNode(c, makeNode("n3", { cpu: "2", unschedulable: true }));
+  await createNode(c, makeNode("n4", { cpu: "1" }));
+
+  await pods.create(makePod("ssd", { spec: { nodeSelector: { disk: "ssd" } } }));
+  await pods.create(makePod("gpu", { spec: { tolerations: [{ key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["n2"] }] }] } } } } }));
+  await pods.create(makePod("big", { cpu: "3" }));
+
+  assert.equal(await eventually(() => nodeOf("ssd"), 10_000, "ssd bound"), "n1");
+  assert.equal(await eventually(() => nodeOf("gpu"), 10_000, "gpu bound"), "n2");
+
+  const pending = await eventually(async () => {
+    const p = await pods.get("default", "big");
+    return p.status?.conditions?.find((c) => c.type === "PodScheduled") ? p : undefined;
+  }, 10_000, "big marked unschedulable") as Pod;
+  const cond = pending.status!.conditions!.find((c) => c.type === "PodScheduled")!;
+  assert.equal(pending.spec?.nodeName, undefined);
+  assert.equal(cond.status, "False");
+  assert.equal(cond.reason, "Unschedulable");
+  const expected = "0/4 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable, 2 Insufficient cpu.";
+  assert.equal(cond.message, expected);
+  const events = await eventually(async () => {
+    const list = await c.resource(R.events).list({ namespace: "default" });
+    return list.items.filter((e: Event) => e.involvedObject.name === "big" && e.reason === "FailedScheduling").at(0);
+  }, 5_000, "FailedScheduling event");
+  assert.equal(events.type, "Warning");
+  assert.equal(events.message, expected);
+  const scheduled = (await c.resource(R.events).list({ namespace: "default" })).items.find((e: Event) => e.involvedObject.name === "ssd" && e.reason === "Scheduled");
+  assert.equal(scheduled?.message, "Successfully assigned default/ssd to n1");
+});
+
+test("a cordoned node takes pods once uncordoned; a removed taint lets pods in", async (t) => {
+  const { c, pods, nodeOf } = await start(t);
+  await createNode(c, makeNode("cordoned", { unschedulable: true }));
+  await createNode(c, makeNode("tainted", { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }));
+  await pods.create(makePod("waits", { cpu: "100m" }));
+  const reason = await eventually(async () => (await pods.get("default", "waits")).status?.conditions?.find((x) => x.type === "PodScheduled")?.message, 10_000, "unschedulable condition");
+  assert.equal(reason, "0/2 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable.");
+  await c.resource(R.nodes).patch(undefined, "cordoned", { spec: { unschedulable: false } });
+  assert.equal(await eventually(() => nodeOf("waits"), 10_000, "bound after uncordon"), "cordoned");
+
+  await c.resource(R.nodes).patch(undefined, "cordoned", { spec: { unschedulable: true } });
+  await pods.create(makePod("second", { cpu: "100m" }));
+  await eventually(async () => (await pods.get("default", "second")).status?.conditions?.find((x) => x.type === "PodScheduled"), 10_000, "second unschedulable");
+  await c.resource(R.nodes).patch(undefined, "tainted", { spec: { taints: [] } });
+  assert.equal(await eventually(() => nodeOf("second"), 10_000, "bound after the taint is removed"), "tainted");
+});
+
+test("pods for other schedulers are left alone", async (t) => {
+  const { c, pods, nodeOf } = await start(t);
+  await createNode(c, makeNode("n1"));
+  await pods.create(makePod("other", { spec: { schedulerName: "someone-else" } }));
+  await pods.create(makePod("mine"));
+  assert.equal(await eventually(() => nodeOf("mine"), 10_000, "mine bound"), "n1");
+  const other = await pods.get("default", "other");
+  assert.equal(other.spec?.nodeName, undefined);
+  assert.equal(other.status?.conditions?.find((x) => x.type === "PodScheduled"), undefined);
+});
