@@ -65,6 +65,14 @@ export const STALE_OBJECT_MESSAGE = "the object has been modified; please apply 
 export const conflict = (gr: GroupResource, name: string, why: string = STALE_OBJECT_MESSAGE) =>
   status(409, "Conflict", `Operation cannot be fulfilled on ${qualified(gr.group, gr.resource)} "${name}": ${why}`, { name, group: gr.group, kind: gr.resource });
 
+/** The text upstream gives a uid precondition that names another object than the stored one. */
+export const uidPreconditionMessage = (given: string, stored: string | undefined): string =>
+  `Precondition failed: UID in precondition: ${given}, UID in object meta: ${stored ?? ""}`;
+
+/** upstream's storage error text for an object failing a precondition (code 4), as an update's Conflict carries it. */
+export const storageInvalidObjectMessage = (key: string, detail: string): string =>
+  `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: ${detail}`;
+
 /** A plain 409 with a message of its own (server-side apply conflicts use this with causes). */
 export const conflictWithCauses = (message: string, causes: StatusCause[], details?: Status["details"]) =>
   status(409, "Conflict", message, { ...details, causes });

@@ -1,8 +1,10 @@
 // PATCH: JSON patch, merge patch, strategic merge patch and server-side apply, applied to the stored object
-// inside the store's compare-and-swap loop (so a lost race re-applies the patch to the newer object).
+// inside the store's compare-and-swap loop (so a lost race re-applies the patch to the newer object). A uid the
+// patched object carries is data, not a precondition: a different one fails validation as immutable (422), as
+// upstream; only the scale subresource and an apply that would create answer a uid mismatch with 409 Conflict.
 import type { KubeObject } from "../../api/scheme.ts";
 import { apiVersionOf } from "../../api/scheme.ts";
-import { StatusError, unsupportedMediaType } from "../../api/errors.ts";
+import { StatusError, conflict, uidPreconditionMessage, unsupportedMediaType } from "../../api/errors.ts";
 import type { ResourceStore, WriteOptions } from "../registry/store.ts";
 import { schemaFor } from "../registry/schema.ts";
 import { resetFieldsFor } from "../registry/managed-fields.ts";
@@ -47,11 +49,17 @@ export async function applyPatch(p: PatchRequest): Promise<{ object: KubeObject;
     throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`);
   }
   const object = await store.update(namespace, name, (cur) => {
-    if (opts.subresource === "scale") return applyScale(store.rt, cur, unpin(scaleOf(store.rt, cur), patchFn(scaleOf(store.rt, cur)) as KubeObject));
+    if (opts.subresource === "scale") {
+      const scale = patchFn(scaleOf(store.rt, cur)) as KubeObject;
+      // Upstream's scale subresources check the Scale's uid themselves, as a precondition.
+      const uid = scale?.metadata?.uid;
+      if (uid && uid !== cur.metadata?.uid) throw conflict({ group: store.gr.group, resource: `${store.gr.resource}/scale` }, name, uidPreconditionMessage(uid, cur.metadata?.uid));
+      return applyScale(store.rt, cur, unpin(scaleOf(store.rt, cur), scale));
+    }
     const patched = patchFn(cur) as KubeObject;
     if (!opts.subresource) p.checkFields(patched);
     return unpin(cur, patched);
-  }, opts);
+  }, { ...opts, patched: true });
   return { object: opts.subresource === "scale" ? scaleOf(store.rt, object) : object, created: false };
 }
 
@@ -74,13 +82,15 @@ async function apply(p: PatchRequest): Promise<{ object: KubeObject; created: bo
     live, applied, manager, force, apiVersion: apiVersionOf(store.rt), ...(opts.subresource ? { subresource: opts.subresource } : {}),
     time: rfc3339(new Date()), schema: schemaFor(store.rt), resetFields: resetFieldsFor(store.rt, opts.subresource),
   }).object as KubeObject;
-  const applyOpts = { ...opts, fieldManager: manager, applied: true };
+  const applyOpts = { ...opts, fieldManager: manager, applied: true, patched: true };
   try {
     const object = await store.update(namespace, name, (cur) => unpin(cur, run(cur)), applyOpts);
     return { object, created: false };
   } catch (err) {
     if (!(err instanceof StatusError && err.code === 404)) throw err;
   }
+  const uid = applied?.metadata?.uid;
+  if (uid) throw conflict(store.gr, name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
   const object = await store.create(namespace, run(undefined), applyOpts);
   return { object, created: true };
 }

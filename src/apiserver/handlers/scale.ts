@@ -24,7 +24,10 @@ export function scaleOf(rt: ResourceType, obj: KubeObject): KubeObject {
   };
 }
 
-/** Writes a Scale's spec.replicas into the workload (resourceVersion in the Scale pins the workload's). */
+/**
+ * Writes a Scale's spec.replicas into the workload. The Scale's resourceVersion pins the workload's, and its uid
+ * (if any) is carried over for the store to check as a precondition.
+ */
 export function applyScale(rt: ResourceType, cur: KubeObject, scale: KubeObject): KubeObject {
   const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
   if (typeof replicas !== "number" || !Number.isInteger(replicas)) throw badRequest("spec.replicas: Required value");
@@ -34,6 +37,6 @@ export function applyScale(rt: ResourceType, cur: KubeObject, scale: KubeObject)
   for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
   o[path[path.length - 1]!] = replicas;
   const rv = scale.metadata?.resourceVersion;
-  next.metadata = { ...next.metadata, resourceVersion: rv || undefined };
+  next.metadata = { ...next.metadata, resourceVersion: rv || undefined, ...(scale.metadata?.uid ? { uid: scale.metadata.uid } : {}) };
   return next;
 }

@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { KubeObject, ResourceType } from "../../api/scheme.ts";
 import { apiVersionOf } from "../../api/scheme.ts";
-import { badRequest, conflict, invalid, notFound } from "../../api/errors.ts";
+import { badRequest, conflict, invalid, notFound, storageInvalidObjectMessage, uidPreconditionMessage } from "../../api/errors.ts";
 import type { GroupResource } from "../../api/errors.ts";
 import type { KeyValue, Storage } from "../../storage/interface.ts";
 import { StorageError } from "../../storage/interface.ts";
@@ -30,6 +30,11 @@ export interface WriteOptions {
   applied?: boolean;
   /** A system write with its own checks (pods/binding, namespaces/finalize): skips the kind's update validation. */
   skipValidation?: boolean;
+  /**
+   * The written object is the stored one with a patch applied: a uid it carries is data, validated as immutable
+   * (422), not a precondition (409) as in an update's body. As upstream.
+   */
+  patched?: boolean;
 }
 
 export interface DeleteOptions {
@@ -142,6 +147,12 @@ export class ResourceStore {
       const cur = decodeStored(kv.value, kv.modRevision);
       // A second decode is cheaper than a deep clone and gives mutate a private copy.
       const desired = await mutate(decodeStored(kv.value, kv.modRevision));
+      // As upstream, an update whose object names a uid means that object: if it was replaced under the same
+      // name, the write fails as a storage precondition would, before the resourceVersion is compared.
+      const uid = desired.metadata?.uid;
+      if (uid && !opts.patched && uid !== cur.metadata!.uid) {
+        throw conflict(this.gr, name, storageInvalidObjectMessage(this.key(namespace, name), uidPreconditionMessage(uid, cur.metadata!.uid)));
+      }
       const pinned = desired.metadata?.resourceVersion;
       if (pinned !== undefined && pinned !== "" && pinned !== cur.metadata!.resourceVersion) throw conflict(this.gr, name);
       const next = await this.prepareUpdate(namespace, name, desired, cur, opts);
@@ -162,6 +173,7 @@ export class ResourceStore {
   }
 
   private async prepareUpdate(namespace: string | undefined, name: string, desired: KubeObject, cur: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const givenUid = desired.metadata?.uid;
     const next = opts.subresource === "status" ? { ...cur, status: desired.status } : desired;
     this.checkTypeMeta(next);
     next.apiVersion = apiVersionOf(this.rt);
@@ -179,6 +191,9 @@ export class ResourceStore {
       else next.status = cur.status;
     }
     prepareMetadataForUpdate(next, cur, this.rt);
+    // The stored uid fills in only a missing one (upstream's BeforeUpdate): a different one fails validation as
+    // immutable, the status subresource included.
+    if (givenUid) next.metadata!.uid = givenUid;
     prepareKindForUpdate(this.rt, next, cur, opts.subresource);
     // An unconditional update validates as if it named the current version (as upstream's guaranteed update).
     next.metadata!.resourceVersion = cur.metadata!.resourceVersion;
@@ -298,7 +313,7 @@ const hasFinalizers = (obj: KubeObject): boolean => (obj.metadata?.finalizers?.l
 
 function checkPreconditions(gr: GroupResource, name: string, cur: KubeObject, pre: DeleteOptions["preconditions"]): void {
   if (pre?.uid && pre.uid !== cur.metadata?.uid) {
-    throw conflict(gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata?.uid}`);
+    throw conflict(gr, name, uidPreconditionMessage(pre.uid, cur.metadata?.uid));
   }
   if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata?.resourceVersion) {
     throw conflict(gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata?.resourceVersion}`);
