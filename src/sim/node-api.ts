@@ -14,7 +14,7 @@ export interface NodeApi {
   resources: NodeResources;
   extraLabels: Record<string, string>;
   leaseDurationSeconds: number;
-  /** This simulator run's boot id seed: nodes report a new boot id after each restart. */
+  /** Eight hex digits drawn at start: nodes report a new boot id after each restart. */
   bootNonce: string;
   now(): Date;
 }

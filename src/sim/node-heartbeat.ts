@@ -4,7 +4,7 @@ import type { Node, NodeStatus } from "kubernetes-types/core/v1";
 import { isAlreadyExists, isNotFound } from "../client/errors.ts";
 import { adoptedLease, leaseSpec, nodeLease, NODE_LEASE_NAMESPACE } from "./lease.ts";
 import type { LeaseHolder } from "./lease.ts";
-import { ownedNodeStatus, ownedStatusCurrent, uuidFrom } from "./node-status.ts";
+import { ownedNodeStatus, ownedStatusCurrent } from "./node-status.ts";
 import type { SimNode } from "./node-fleet.ts";
 import { rfc3339 } from "./node-api.ts";
 import type { NodeApi } from "./node-api.ts";
@@ -13,7 +13,7 @@ const holderOf = (api: NodeApi, node: SimNode): LeaseHolder => ({ name: node.nam
 
 /** The owned status the node should report, given the Node as it stands. */
 export function wantedStatus(api: NodeApi, node: SimNode, current: Node | undefined): NodeStatus {
-  const facts = { name: node.name, internalIp: node.internalIp, resources: api.resources, bootId: uuidFrom(`boot/${api.bootNonce}/${node.name}`) };
+  const facts = { name: node.name, index: node.index, internalIp: node.internalIp, resources: api.resources, bootNonce: api.bootNonce };
   return ownedNodeStatus(facts, current?.status, rfc3339(api.now()));
 }
 

@@ -4,7 +4,7 @@ import type { Node } from "kubernetes-types/core/v1";
 import { ownedNodeStatus, ownedStatusCurrent } from "./node-status.ts";
 import { missingMetadataPatch, newNode } from "./node-object.ts";
 
-const facts = { name: "sim-4", internalIp: "198.18.0.5", resources: { cpu: "32", memory: "256Gi", pods: "110", "ephemeral-storage": "100Gi" }, bootId: "b" };
+const facts = { name: "sim-4", index: 4, internalIp: "198.18.0.5", resources: { cpu: "32", memory: "256Gi", pods: "110", "ephemeral-storage": "100Gi" }, bootNonce: "0badf00d" };
 
 test("status as the kubelet reports it; heartbeats alone do not count as a change", () => {
   const s = ownedNodeStatus(facts, undefined, "2025-01-01T00:00:00Z");
@@ -13,6 +13,9 @@ test("status as the kubelet reports it; heartbeats alone do not count as a chang
   ]);
   assert.deepEqual(s.addresses, [{ type: "InternalIP", address: "198.18.0.5" }, { type: "Hostname", address: "sim-4" }]);
   assert.equal(s.nodeInfo!.kubeletVersion, "v1.32.0-berth-sim");
+  assert.match(s.nodeInfo!.systemUUID, /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
+  assert.match(s.nodeInfo!.bootID, /^0badf00d-.*4$/);
+  assert.notEqual(ownedNodeStatus({ ...facts, index: 5 }, undefined, "2025-01-01T00:00:00Z").nodeInfo!.machineID, s.nodeInfo!.machineID);
   const node: Node = { metadata: { name: "sim-4" }, status: s };
   const later = ownedNodeStatus(facts, s, "2025-01-01T00:05:00Z");
   assert.equal(later.conditions![3]!.lastTransitionTime, "2025-01-01T00:00:00Z");

@@ -48,13 +48,14 @@ export class PodLifecycle {
   private readonly log = logger("sim-pods");
   private signal: AbortSignal | undefined;
 
-  constructor(client: Client, fleet: NodeFleet, opts: PodLifecycleOptions) {
+  /** `watches` feeds the pod cache; `writes` carries status updates and deletes. */
+  constructor(watches: Client, writes: Client, fleet: NodeFleet, opts: PodLifecycleOptions) {
     this.fleet = fleet;
     this.opts = opts;
-    this.pods = client.resource(R.pods);
+    this.pods = writes.resource(R.pods);
     this.writes = new BucketLimiter<string>({ qps: opts.writeQps, burst: Math.max(1, Math.ceil(opts.writeQps / 10)) });
     // Unbound pods are none of a kubelet's business; the selector keeps them out of the cache.
-    this.informer = new Informer(new LeanResourceClient(client, R.pods), {
+    this.informer = new Informer(new LeanResourceClient(watches, R.pods), {
       fieldSelector: "spec.nodeName!=",
       indexers: { [BY_NODE]: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) },
     });

@@ -33,7 +33,8 @@ test("the simulator keeps status, leases, pods and addresses right through outsi
   const nodes = api.client.resource(R.nodes);
   const pods = api.client.resource(R.pods);
   let abort = new AbortController();
-  let running = runSimulator(api.client, options, abort.signal);
+  const clients = { watches: api.client, nodes: api.client, pods: api.client };
+  let running = runSimulator(clients, options, abort.signal);
   t.after(() => abort.abort());
   const readyOf = async (name: string) => (await nodes.get(undefined, name)).status?.conditions?.find((c) => c.type === "Ready");
   await eventually(async () => (await readyOf("t-1"))?.status === "True", 5000, "t-1 Ready");
@@ -73,7 +74,7 @@ test("the simulator keeps status, leases, pods and addresses right through outsi
   abort.abort();
   await running;
   abort = new AbortController();
-  running = runSimulator(api.client, options, abort.signal);
+  running = runSimulator(clients, options, abort.signal);
   await pods.create(pod("d"));
   const d = await ipOf("d");
   assert.ok(![b, c, h].includes(d), `d got ${d}`);

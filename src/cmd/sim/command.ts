@@ -1,5 +1,6 @@
 // `berth sim`: joins the cluster named by a kubeconfig and simulates nodes until SIGTERM or SIGINT.
 import { HttpsTransport } from "../../client/https-transport.ts";
+import type { HttpsTransportOptions } from "../../client/https-transport.ts";
 import { loadKubeconfig } from "../../client/kubeconfig.ts";
 import { Client } from "../../client/rest-client.ts";
 import { logger } from "../../util/log.ts";
@@ -30,13 +31,19 @@ export async function runSimCommand(argv: string[]): Promise<number> {
 
 async function runSim(cfg: SimCommandConfig): Promise<number> {
   const log = logger("sim");
-  let transport: HttpsTransport;
+  let connection: HttpsTransportOptions;
   try {
-    transport = new HttpsTransport(await loadKubeconfig(cfg.kubeconfig));
+    connection = await loadKubeconfig(cfg.kubeconfig);
   } catch (err) {
     process.stderr.write(`berth sim: ${(err as Error).message}\n`);
     return 1;
   }
+  const transports: HttpsTransport[] = [];
+  const connect = () => {
+    const t = new HttpsTransport(connection);
+    transports.push(t);
+    return new Client(t, "berth-sim");
+  };
   const abort = new AbortController();
   // Requests still in flight when stopping get a moment to finish; after that the process stops without them.
   let deadline: NodeJS.Timeout | undefined;
@@ -52,7 +59,8 @@ async function runSim(cfg: SimCommandConfig): Promise<number> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
-  const finished = runSimulator(new Client(transport, "berth-sim"), cfg.options, abort.signal).then(() => 0, (err: Error) => {
+  const clients = { watches: connect(), nodes: connect(), pods: connect() };
+  const finished = runSimulator(clients, cfg.options, abort.signal).then(() => 0, (err: Error) => {
     if (abort.signal.aborted) return 0;
     log.error({ err: err.message }, "simulator failed");
     return 1;
@@ -60,7 +68,7 @@ async function runSim(cfg: SimCommandConfig): Promise<number> {
   const code = await Promise.race([finished, outOfTime]);
   abort.abort(); // a failed simulator leaves its informers to stop
   clearTimeout(deadline);
-  transport.close();
+  for (const t of transports) t.close();
   log.info("stopped");
   return code;
 }
