@@ -10,7 +10,14 @@ export class Store<T extends ApiObject> {
   private readonly indexers = new Map<string, IndexFunc<T>>();
   private readonly indices = new Map<string, Map<string, Set<string>>>();
 
+  /**
+   * Adds a named index. Components sharing an informer may each ask for the same index: registering the same
+   * function under a name again is a no-op (computed once), a different function under a taken name throws.
+   */
   addIndex(name: string, fn: IndexFunc<T>): void {
+    const existing = this.indexers.get(name);
+    if (existing === fn) return;
+    if (existing) throw new Error(`index "${name}" is already registered with a different function`);
     this.indexers.set(name, fn);
     const index = new Map<string, Set<string>>();
     this.indices.set(name, index);
@@ -86,6 +93,12 @@ function removeFrom(index: Map<string, Set<string>>, value: string, key: string)
 
 /** Namespace index, the one most controllers want. */
 export const byNamespace = <T extends ApiObject>(obj: T): string[] => (obj.metadata?.namespace ? [obj.metadata.namespace] : []);
+
+/** The index name components share for byNodeName, so a shared pod informer computes it once. */
+export const BY_NODE_NAME = "spec.nodeName";
+
+/** Pods by the node they are bound to (spec.nodeName); unbound pods are not indexed. */
+export const byNodeName = (pod: { spec?: { nodeName?: string } }): string[] => (pod.spec?.nodeName ? [pod.spec.nodeName] : []);
 
 /** Owner uid index: find an owner's dependents without a scan. */
 export const byOwnerUid = <T extends ApiObject>(obj: T): string[] => (obj.metadata?.ownerReferences ?? []).map((r) => r.uid);

@@ -5,7 +5,7 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { R } from "../../client/resources.ts";
 import { keyOf } from "../../client/rest-client.ts";
 import { objectOf } from "../../client/informer.ts";
-import { byNamespace } from "../../client/store.ts";
+import { BY_NODE_NAME, byNamespace, byNodeName } from "../../client/store.ts";
 import { Controller } from "../controller.ts";
 import type { ControllerDescriptor } from "../context.ts";
 import { selects } from "../endpoints/service-pods.ts";
@@ -14,8 +14,6 @@ import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./plan.ts
 import { ZONE_LABEL } from "./desired.ts";
 import { SLICES_BY_SERVICE, syncSlices } from "./sync.ts";
 import { SliceWriteTracker } from "./stale-tracker.ts";
-
-const PODS_BY_NODE = "spec.nodeName";
 
 /** The Service key of a slice this controller manages, or undefined. */
 function serviceKeyOf(slice: EndpointSlice): string | undefined {
@@ -33,7 +31,7 @@ export const endpointSliceController: ControllerDescriptor = {
     const slices = ctx.informers.informer(R.endpointslices);
     services.addIndex("namespace", byNamespace);
     pods.addIndex("namespace", byNamespace);
-    pods.addIndex(PODS_BY_NODE, (p: Pod) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+    pods.addIndex(BY_NODE_NAME, byNodeName);
     slices.addIndex(SLICES_BY_SERVICE, (s: EndpointSlice) => { const k = serviceKeyOf(s); return k ? [k] : []; });
     const tracker = new SliceWriteTracker();
     const deps = {
@@ -47,7 +45,7 @@ export const endpointSliceController: ControllerDescriptor = {
     };
     // Pods on a node just seen, or whose zone changed, need their endpoints (re)written.
     const enqueueServicesOnNode = (node: Node) => {
-      for (const pod of pods.store.byIndex(PODS_BY_NODE, node.metadata!.name!)) enqueueServicesOf(pod);
+      for (const pod of pods.store.byIndex(BY_NODE_NAME, node.metadata!.name!)) enqueueServicesOf(pod);
     };
     services.addHandlers({
       onAdd: (s) => controller.enqueue(keyOf(s)),

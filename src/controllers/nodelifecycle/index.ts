@@ -8,7 +8,8 @@ import { keyOf } from "../../client/rest-client.ts";
 import { objectOf } from "../../client/informer.ts";
 import { Controller } from "../controller.ts";
 import type { ControllerDescriptor } from "../context.ts";
-import { NODE_LEASE_NAMESPACE, NodeMonitor, PODS_BY_NODE, isReadyTrue } from "./node-monitor.ts";
+import { BY_NODE_NAME, byNodeName } from "../../client/store.ts";
+import { NODE_LEASE_NAMESPACE, NodeMonitor, isReadyTrue } from "./node-monitor.ts";
 import { TaintEviction } from "./taint-eviction.ts";
 import { readyCondition } from "./health.ts";
 import { logger } from "../../util/log.ts";
@@ -30,7 +31,7 @@ export function nodeLifecycleController(opts: NodeLifecycleOptions = {}): Contro
       const nodes = ctx.informers.informer(R.nodes);
       const leases = ctx.informers.informer(R.leases, { namespace: NODE_LEASE_NAMESPACE });
       const pods = ctx.informers.informer(R.pods);
-      pods.addIndex(PODS_BY_NODE, (p: Pod) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+      pods.addIndex(BY_NODE_NAME, byNodeName);
 
       const monitor = new NodeMonitor(
         { client: ctx.client, nodes: nodes.store, leases: leases.store, pods: pods.store, recorder: ctx.recorder("node-controller"), log: logger("nodelifecycle"), enqueue: (name) => monitorLoop.enqueue(name), now: ctx.now },
@@ -41,7 +42,7 @@ export function nodeLifecycleController(opts: NodeLifecycleOptions = {}): Contro
       const evictionLoop = new Controller("taint-eviction", (key) => eviction.reconcile(key), { workers: 2 });
 
       const enqueuePodsOn = (node: Node) => {
-        for (const p of pods.store.byIndex(PODS_BY_NODE, node.metadata!.name!)) evictionLoop.enqueue(keyOf(p));
+        for (const p of pods.store.byIndex(BY_NODE_NAME, node.metadata!.name!)) evictionLoop.enqueue(keyOf(p));
       };
       nodes.addHandlers({
         onAdd: (n) => { monitorLoop.enqueue(n.metadata!.name!); enqueuePodsOn(n); },

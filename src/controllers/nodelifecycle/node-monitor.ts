@@ -8,6 +8,7 @@ import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Client } from "../../client/rest-client.ts";
 import type { Store } from "../../client/store.ts";
+import { BY_NODE_NAME } from "../../client/store.ts";
 import type { EventRecorder } from "../../client/events.ts";
 import { isNotFound } from "../../client/errors.ts";
 import { R } from "../../client/resources.ts";
@@ -19,7 +20,6 @@ import { DisruptionTracker } from "./disruption.ts";
 import type { Logger } from "../../util/log.ts";
 
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
-export const PODS_BY_NODE = "spec.nodeName";
 
 export interface NodeMonitorOptions {
   /** How long a node may go unheard before it is marked unknown (ms). */
@@ -32,7 +32,7 @@ export interface NodeMonitorDeps {
   client: Client;
   nodes: Store<Node>;
   leases: Store<Lease>;
-  /** Pods indexed by node name under PODS_BY_NODE. */
+  /** Pods indexed by node name under BY_NODE_NAME (byNodeName). */
   pods: Store<Pod>;
   recorder: EventRecorder;
   log: Logger;
@@ -110,7 +110,7 @@ export class NodeMonitor {
   /** Pods on a node that is not Ready cannot be trusted to serve: their Ready condition turns False. */
   private async markPodsNotReady(node: string, now: Date): Promise<void> {
     const stamp = now.toISOString().replace(/\.\d+Z$/, "Z");
-    for (const pod of this.deps.pods.byIndex(PODS_BY_NODE, node)) {
+    for (const pod of this.deps.pods.byIndex(BY_NODE_NAME, node)) {
       if (!isReadyTrue(pod)) continue;
       const conditions = pod.status!.conditions!.map((c) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: stamp } : c));
       try {

@@ -6,13 +6,13 @@
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Client } from "../../client/rest-client.ts";
 import type { Store } from "../../client/store.ts";
+import { BY_NODE_NAME } from "../../client/store.ts";
 import { isNotFound } from "../../client/errors.ts";
 import { R } from "../../client/resources.ts";
 import type { Logger } from "../../util/log.ts";
 import type { ReconcileResult } from "../controller.ts";
 import { forceDeletePod } from "./force-delete.ts";
 
-export const PODS_BY_NODE = "spec.nodeName";
 /** Pods in the Succeeded or Failed phase, under the value "true". */
 export const TERMINATED_PODS = "podgc/terminated";
 export const TERMINATED_KEY = "terminated";
@@ -31,7 +31,7 @@ export interface PodGcOptions {
 export interface PodGcDeps {
   client: Client;
   nodes: Store<Node>;
-  /** Indexed by PODS_BY_NODE and TERMINATED_PODS. */
+  /** Indexed by BY_NODE_NAME (byNodeName) and TERMINATED_PODS. */
   pods: Store<Pod>;
   log: Logger;
   now(): Date;
@@ -54,7 +54,7 @@ export class PodGc {
   }
 
   private async collectOnNode(name: string): Promise<ReconcileResult | void> {
-    const pods = this.deps.pods.byIndex(PODS_BY_NODE, name);
+    const pods = this.deps.pods.byIndex(BY_NODE_NAME, name);
     const node = this.deps.nodes.get(name);
     if (node || pods.length === 0) {
       this.missingSince.delete(name);

@@ -6,7 +6,8 @@ import { objectOf } from "../../client/informer.ts";
 import { logger } from "../../util/log.ts";
 import { Controller } from "../controller.ts";
 import type { ControllerDescriptor } from "../context.ts";
-import { OUT_OF_SERVICE, PODS_BY_NODE, PodGc, TERMINATED_KEY, TERMINATED_PODS, isTerminated, nodeKey } from "./gc.ts";
+import { BY_NODE_NAME, byNodeName } from "../../client/store.ts";
+import { OUT_OF_SERVICE, PodGc, TERMINATED_KEY, TERMINATED_PODS, isTerminated, nodeKey } from "./gc.ts";
 
 export interface PodGcControllerOptions {
   /** How long a node must be gone before its pods are deleted (ms). Default 40 s. */
@@ -21,7 +22,7 @@ export function podGcController(opts: PodGcControllerOptions = {}): ControllerDe
     async start(ctx) {
       const nodes = ctx.informers.informer(R.nodes);
       const pods = ctx.informers.informer(R.pods);
-      pods.addIndex(PODS_BY_NODE, (p: Pod) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+      pods.addIndex(BY_NODE_NAME, byNodeName);
       pods.addIndex(TERMINATED_PODS, (p: Pod) => (isTerminated(p) ? ["true"] : []));
       const threshold = opts.terminatedPodThreshold ?? 12_500;
       const gc = new PodGc(
