@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { KubeObject, ResourceType } from "../../api/scheme.ts";
 import { apiVersionOf } from "../../api/scheme.ts";
-import { badRequest, conflict, invalid, notFound, storageInvalidObjectMessage, uidPreconditionMessage } from "../../api/errors.ts";
+import { badRequest, conflict, StatusError, invalid, notFound, storageInvalidObjectMessage, uidPreconditionMessage } from "../../api/errors.ts";
 import type { GroupResource } from "../../api/errors.ts";
 import type { KeyValue, Storage } from "../../storage/interface.ts";
 import { StorageError } from "../../storage/interface.ts";
@@ -216,7 +216,16 @@ export class ResourceStore {
       checkPreconditions(this.gr, name, cur, opts.preconditions);
       await runAdmission(this.deps.admission, "validate", { operation: "DELETE", resource: this.rt, subresource: undefined, namespace, name, object: cur, old: cur, user: opts.user, dryRun: opts.dryRun, onFinish: (f) => f() });
       const pending = this.pendingDeletion(cur, opts);
-      if (!pending) return this.remove(namespace, name, kv, opts.dryRun);
+      if (!pending) {
+        // A write racing the delete (e.g. a controller's status update) is retried on the new version, whose
+        // preconditions are checked again above.
+        try {
+          return await this.remove(namespace, name, kv, opts.dryRun);
+        } catch (err) {
+          if (err instanceof StatusError && err.reason === "Conflict" && attempt < MAX_RETRIES) continue;
+          throw err;
+        }
+      }
       if (isDeepStrictEqual(pending, cur)) return { object: cur, deleted: false };
       if (opts.dryRun) return { object: pending, deleted: false };
       try {
