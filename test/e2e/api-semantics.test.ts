@@ -44,6 +44,7 @@ function call(method: string, path: string, body?: string | Buffer, headers: Rec
 }
 
 const cm = (name: string, data: Record<string, string> = {}) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data });
+const secret = (name: string) => JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name }, stringData: { k: name } });
 
 test("bad input gets a Status with upstream's code and reason, never a crash", async () => {
   const malformed = await call("POST", "/api/v1/namespaces/default/configmaps", "{not json");
@@ -106,29 +107,30 @@ test("update is compare-and-swap on resourceVersion; dry-run writes nothing", as
   assert.match(gen.body.metadata.name, /^gen-[a-z0-9]{5}$/);
 });
 
+// Secrets: unlike ConfigMaps (kube-root-ca.crt), controllers add none to a new namespace.
 test("paging with limit/continue is consistent at the first page's revision", async () => {
   await call("POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "paging" } }));
-  for (let i = 0; i < 10; i++) await call("POST", "/api/v1/namespaces/paging/configmaps", cm(`p${i}`));
-  const first = await call("GET", "/api/v1/namespaces/paging/configmaps?limit=4");
+  for (let i = 0; i < 10; i++) await call("POST", "/api/v1/namespaces/paging/secrets", secret(`p${i}`));
+  const first = await call("GET", "/api/v1/namespaces/paging/secrets?limit=4");
   assert.equal(first.body.items.length, 4);
   assert.ok(first.body.metadata.continue);
   assert.equal(first.body.metadata.remainingItemCount, 6);
   // Changes after the first page do not show up in later pages.
-  await call("POST", "/api/v1/namespaces/paging/configmaps", cm("p99"));
-  await call("DELETE", "/api/v1/namespaces/paging/configmaps/p9");
+  await call("POST", "/api/v1/namespaces/paging/secrets", secret("p99"));
+  await call("DELETE", "/api/v1/namespaces/paging/secrets/p9");
   const names = first.body.items.map((i: { metadata: { name: string } }) => i.metadata.name);
   let token = first.body.metadata.continue;
   while (token) {
-    const page = await call("GET", `/api/v1/namespaces/paging/configmaps?limit=4&continue=${encodeURIComponent(token)}`);
+    const page = await call("GET", `/api/v1/namespaces/paging/secrets?limit=4&continue=${encodeURIComponent(token)}`);
     assert.equal(page.status, 200);
     assert.equal(page.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
     names.push(...page.body.items.map((i: { metadata: { name: string } }) => i.metadata.name));
     token = page.body.metadata.continue;
   }
   assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `p${i}`));
-  const exact = await call("GET", `/api/v1/namespaces/paging/configmaps?resourceVersion=${first.body.metadata.resourceVersion}&resourceVersionMatch=Exact`);
+  const exact = await call("GET", `/api/v1/namespaces/paging/secrets?resourceVersion=${first.body.metadata.resourceVersion}&resourceVersionMatch=Exact`);
   assert.equal(exact.body.items.length, 10);
-  const badToken = await call("GET", "/api/v1/namespaces/paging/configmaps?limit=1&continue=garbage");
+  const badToken = await call("GET", "/api/v1/namespaces/paging/secrets?limit=1&continue=garbage");
   assert.equal(badToken.status, 400);
 });
 

@@ -5,7 +5,7 @@ import { eventually, runControllers } from "../../../test/support/controllers.ts
 import type { ControllerHarness } from "../../../test/support/controllers.ts";
 import { R } from "../../client/resources.ts";
 import { isNotFound } from "../../client/errors.ts";
-import { lastSeen, newEventTtlController } from "./index.ts";
+import { lastWritten, newEventTtlController } from "./index.ts";
 
 const TTL_MS = 3000;
 let h: ControllerHarness;
@@ -23,22 +23,20 @@ const event = (name: string, extra: Partial<Event>): Event => ({
   ...extra,
 });
 
-test("events expire a TTL after they last happened; younger ones stay until their time", async () => {
+test("events expire a TTL after their last write, whatever timestamps they carry", async () => {
   const events = h.api.client.resource(R.events);
-  await events.create(event("old", { firstTimestamp: stamp(60_000), lastTimestamp: stamp(10_000) }));
-  await events.create(event("old-series", { eventTime: new Date(Date.now() - 10_000).toISOString().replace("Z", "000Z"), action: "A", reportingComponent: "c", reportingInstance: "i" }));
-  // An old first occurrence does not matter: it happened again just now.
-  await events.create(event("repeated", { firstTimestamp: stamp(60_000), lastTimestamp: stamp(0) }));
-
-  await eventually(() => events.get("default", "old").then(() => false, isNotFound), 5000, "old event deleted");
-  await eventually(() => events.get("default", "old-series").then(() => false, isNotFound), 5000, "old eventTime event deleted");
-  assert.equal((await events.get("default", "repeated")).message, "repeated", "a recent event is kept");
-
-  await eventually(() => events.get("default", "repeated").then(() => false, isNotFound), 5000, "recent event deleted once due");
+  await events.create(event("old-timestamps", { firstTimestamp: stamp(3_600_000), lastTimestamp: stamp(3_600_000) }));
+  await events.create(event("rewritten", {}));
+  await new Promise((r) => setTimeout(r, TTL_MS / 2));
+  await events.patch("default", "rewritten", { count: 2 });
+  await eventually(() => events.get("default", "old-timestamps").then(() => false, isNotFound), TTL_MS + 3000, "event deleted a TTL after its write");
+  assert.equal((await events.get("default", "rewritten")).count, 2, "a rewritten event lives a TTL from its last write");
+  await eventually(() => events.get("default", "rewritten").then(() => false, isNotFound), TTL_MS + 3000, "rewritten event deleted once due");
 });
 
-test("lastSeen prefers lastTimestamp, then eventTime, then creationTimestamp", () => {
-  assert.equal(lastSeen(event("a", { lastTimestamp: "2024-01-01T00:00:10Z", eventTime: "2024-01-01T00:00:20.000000Z" })), Date.parse("2024-01-01T00:00:10Z"));
-  assert.equal(lastSeen(event("a", { eventTime: "2024-01-01T00:00:20.000000Z" })), Date.parse("2024-01-01T00:00:20Z"));
-  assert.equal(lastSeen({ ...event("a", {}), metadata: { creationTimestamp: "2024-01-01T00:00:30Z" } }), Date.parse("2024-01-01T00:00:30Z"));
+test("lastWritten is the latest managedFields time, else creation", () => {
+  const base = event("a", {});
+  assert.equal(lastWritten({ ...base, metadata: { creationTimestamp: "2024-01-01T00:00:30Z" } }), Date.parse("2024-01-01T00:00:30Z"));
+  assert.equal(lastWritten({ ...base, metadata: { creationTimestamp: "2024-01-01T00:00:30Z", managedFields: [{ time: "2024-01-01T00:05:00Z" }, { time: "2024-01-01T00:01:00Z" }] } }), Date.parse("2024-01-01T00:05:00Z"));
+  assert.equal(lastWritten(base), undefined);
 });

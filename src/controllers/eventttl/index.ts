@@ -1,5 +1,6 @@
-// The "event-ttl" controller: core/v1 Events expire a while (default 1 h) after they last happened, as upstream's
-// API server expires them with --event-ttl. Each event is looked at when it arrives and again when it is due.
+// The "event-ttl" controller: core/v1 Events expire a while (default 1 h) after they were last written, as upstream's
+// API server expires them with --event-ttl (a storage lease renewed on every write, whatever timestamps the event
+// carries). Each event is looked at when it arrives and again when it is due.
 import type { Event } from "kubernetes-types/core/v1";
 import type { ControllerContext, ControllerDescriptor } from "../context.ts";
 import { Controller } from "../controller.ts";
@@ -9,19 +10,18 @@ import { R } from "../../client/resources.ts";
 import { isNotFound } from "../../client/errors.ts";
 
 export interface EventTtlOptions {
-  /** How long an event lives after its last timestamp (ms). Default 1 h. */
+  /** How long an event lives after its last write (ms). Default 1 h. */
   ttlMs?: number;
 }
 
 const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
-/** When the event last happened: lastTimestamp, else eventTime, else creation. */
-export function lastSeen(ev: Event): number | undefined {
-  for (const t of [ev.lastTimestamp, ev.eventTime, ev.metadata?.creationTimestamp]) {
-    const ms = t ? Date.parse(t) : NaN;
-    if (!Number.isNaN(ms)) return ms;
-  }
-  return undefined;
+/** When the event was last written: the latest managedFields time, else its creation. */
+export function lastWritten(ev: Event): number | undefined {
+  const times = [ev.metadata?.creationTimestamp, ...(ev.metadata?.managedFields ?? []).map((f) => f.time)]
+    .map((t) => (t ? Date.parse(t) : NaN))
+    .filter((ms) => !Number.isNaN(ms));
+  return times.length ? Math.max(...times) : undefined;
 }
 
 export function newEventTtlController(opts: EventTtlOptions = {}): ControllerDescriptor {
@@ -32,7 +32,7 @@ export function newEventTtlController(opts: EventTtlOptions = {}): ControllerDes
       const events = ctx.informers.informer(R.events);
       const controller = new Controller("event-ttl", async (key): Promise<ReconcileResult | void> => {
         const ev = events.store.get(key);
-        const seen = ev && lastSeen(ev);
+        const seen = ev && lastWritten(ev);
         if (!ev || seen === undefined) return;
         const left = seen + ttlMs - ctx.now().getTime();
         if (left > 0) return { requeueAfter: left };
