@@ -11,8 +11,8 @@ import type { NodeFleet, SimNode } from "./node-fleet.ts";
 export interface HeartbeatLoopOptions {
   renewIntervalMs: number;
   statusReportIntervalMs: number;
-  /** Workers for heartbeats, and as many again for registration. */
-  workers: number;
+  registrationWorkers: number;
+  heartbeatWorkers: number;
   /** How often the clock looks for due slots. Default 20 ms. */
   tickMs?: number;
   /** Answers whether the node is now registered (false: its Node was deleted meanwhile). */
@@ -53,8 +53,11 @@ export class HeartbeatLoop {
       this.registrations.shutdown();
       this.heartbeats.shutdown();
     }, { once: true });
-    const pool = (queue: WorkQueue<number>, step: Step) => Array.from({ length: this.opts.workers }, () => this.worker(queue, step, signal));
-    await Promise.all([...pool(this.registrations, (n) => this.register(n)), ...pool(this.heartbeats, (n) => this.heartbeat(n))]);
+    const pool = (queue: WorkQueue<number>, workers: number, step: Step) => Array.from({ length: workers }, () => this.worker(queue, step, signal));
+    await Promise.all([
+      ...pool(this.registrations, this.opts.registrationWorkers, (n) => this.register(n)),
+      ...pool(this.heartbeats, this.opts.heartbeatWorkers, (n) => this.heartbeat(n)),
+    ]);
   }
 
   private async register(node: SimNode): Promise<void> {

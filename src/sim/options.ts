@@ -21,7 +21,12 @@ export interface SimOptions {
   leaseRenewIntervalMs: number;
   /** How often a node posts its full status when nothing changed (the kubelet's nodeStatusReportFrequency). */
   statusReportIntervalMs: number;
-  /** Concurrent node requests (registration, lease renewals, status posts). */
+  /** Concurrent registrations at start. */
+  registrationWorkers: number;
+  /**
+   * Concurrent heartbeats (Lease renewals, status posts). Enough to ride out a stalled API server without falling
+   * behind the schedule: renewals keep going out on time and wait at the server, as independent kubelets' would.
+   */
   heartbeatWorkers: number;
   /** Concurrent pod requests (status writes and deletes). */
   podWorkers: number;

@@ -17,6 +17,7 @@ const options: SimOptions = {
   leaseDurationSeconds: 40,
   leaseRenewIntervalMs: 300,
   statusReportIntervalMs: 60_000,
+  registrationWorkers: 4,
   heartbeatWorkers: 4,
   podWorkers: 4,
   podWriteQps: 1000,

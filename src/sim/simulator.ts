@@ -83,7 +83,8 @@ export async function runSimulator(clients: SimClients, options: SimOptions, sig
   const heartbeats = new HeartbeatLoop(fleet, {
     renewIntervalMs: options.leaseRenewIntervalMs,
     statusReportIntervalMs: options.statusReportIntervalMs,
-    workers: options.heartbeatWorkers,
+    registrationWorkers: options.registrationWorkers,
+    heartbeatWorkers: options.heartbeatWorkers,
     register: (node) => registerNode(api, node),
     heartbeat: (node) => heartbeat(api, node),
     onRegistered: (node) => pods.nodeRegistered(node),

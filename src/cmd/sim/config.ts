@@ -29,7 +29,8 @@ const FIXED = {
   leaseDurationSeconds: 40,
   leaseRenewIntervalMs: 10_000,
   statusReportIntervalMs: 5 * 60_000,
-  heartbeatWorkers: 64,
+  registrationWorkers: 64,
+  heartbeatWorkers: 256,
   podWorkers: 16,
   podWriteQps: 200,
 } as const;
@@ -109,6 +110,7 @@ export function parseSimFlags(argv: string[], env: NodeJS.ProcessEnv = process.e
       leaseDurationSeconds: FIXED.leaseDurationSeconds,
       leaseRenewIntervalMs: FIXED.leaseRenewIntervalMs,
       statusReportIntervalMs: FIXED.statusReportIntervalMs,
+      registrationWorkers: FIXED.registrationWorkers,
       heartbeatWorkers: FIXED.heartbeatWorkers,
       podWorkers: FIXED.podWorkers,
       podWriteQps: FIXED.podWriteQps,
