@@ -163,7 +163,8 @@ test("every acknowledged write survives SIGKILL", async () => {
   try {
     const top = Math.max(...acked.values());
     assert.ok((await s.currentRevision()) >= top);
-    for (const [key, rev] of acked) assert.equal((await s.get(key))?.modRevision, rev, key);
+    // A write can commit after the parent read its last line: a key may be newer than acknowledged, never older.
+    for (const [key, rev] of acked) assert.ok(((await s.get(key))?.modRevision ?? 0) >= rev, key);
   } finally {
     await s.close();
   }
