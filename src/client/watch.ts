@@ -1,5 +1,6 @@
 // Decoding a watch stream: one JSON event per line (the server ends each event with a newline).
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type { Status } from "kubernetes-types/meta/v1";
 
 export type WatchEvent<T> =
@@ -8,15 +9,19 @@ export type WatchEvent<T> =
 
 export async function* decodeWatch<T>(body: Readable): AsyncGenerator<WatchEvent<T>> {
   let pending = "";
+  // Keeps a multi-byte character split across two chunks whole.
+  const utf8 = new StringDecoder("utf8");
   try {
     for await (const chunk of body) {
-      pending += typeof chunk === "string" ? chunk : (chunk as Buffer).toString("utf8");
+      pending += typeof chunk === "string" ? chunk : utf8.write(chunk as Buffer);
+      // One pass over the chunk's lines; the unfinished tail is kept once, not re-sliced per line.
+      let start = 0;
       let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.trim()) yield JSON.parse(line) as WatchEvent<T>;
+      while ((nl = pending.indexOf("\n", start)) >= 0) {
+        if (nl > start) yield JSON.parse(pending.slice(start, nl)) as WatchEvent<T>;
+        start = nl + 1;
       }
+      pending = start ? pending.slice(start) : pending;
     }
   } catch (err) {
     // An aborted or reset stream simply ends the watch; the caller decides whether to watch again.
