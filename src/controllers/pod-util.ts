@@ -3,6 +3,7 @@
 import type { Pod, PodCondition } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import type { ApiObject } from "../client/resources.ts";
+import type { Store } from "../client/store.ts";
 import { isInvalid, isNotFound } from "../client/errors.ts";
 import type { LabelMatcher } from "../api/selectors/labels.ts";
 
@@ -33,6 +34,18 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, now: Date): bo
 }
 
 export const controllerRefOf = (obj: ApiObject): OwnerReference | undefined => obj.metadata?.ownerReferences?.find((r) => r.controller);
+
+/** Store index of objects by their controller's uid; objects without one sit under "orphan/<namespace>". */
+export const BY_CONTROLLER = "controllerUid";
+export const byControllerOrOrphan = (obj: ApiObject): string[] => [controllerRefOf(obj)?.uid ?? `orphan/${obj.metadata?.namespace ?? ""}`];
+
+/**
+ * What an owner may claim: the objects it controls and the orphans of its namespace. Everything else has another
+ * controller, so claiming never needs to scan the whole namespace.
+ */
+export function claimCandidates<T extends ApiObject>(store: Store<T>, owner: ApiObject): T[] {
+  return [...store.byIndex(BY_CONTROLLER, owner.metadata!.uid!), ...store.byIndex(BY_CONTROLLER, `orphan/${owner.metadata!.namespace ?? ""}`)];
+}
 
 export function newControllerRef(owner: ApiObject, apiVersion: string, kind: string): OwnerReference {
   return { apiVersion, kind, name: owner.metadata!.name!, uid: owner.metadata!.uid!, controller: true, blockOwnerDeletion: true };

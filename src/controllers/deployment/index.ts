@@ -4,6 +4,7 @@ import { R } from "../../client/resources.ts";
 import { byNamespace } from "../../client/store.ts";
 import { Controller } from "../controller.ts";
 import type { ControllerDescriptor } from "../context.ts";
+import { BY_CONTROLLER, byControllerOrOrphan } from "../pod-util.ts";
 import { BY_NAMESPACE } from "./env.ts";
 import type { DeploymentEnv } from "./env.ts";
 import { deploymentHandlers, podHandlers, replicaSetHandlers } from "./handlers.ts";
@@ -18,6 +19,8 @@ export const deployment: ControllerDescriptor = {
     deployInformer.addIndex(BY_NAMESPACE, byNamespace);
     rsInformer.addIndex(BY_NAMESPACE, byNamespace);
     podInformer.addIndex(BY_NAMESPACE, byNamespace);
+    rsInformer.addIndex(BY_CONTROLLER, byControllerOrOrphan);
+    podInformer.addIndex(BY_CONTROLLER, byControllerOrOrphan);
     const env: DeploymentEnv = {
       deployments: ctx.client.resource(R.deployments),
       replicasets: ctx.client.resource(R.replicasets),

@@ -6,8 +6,7 @@ import { labelSelectorMatcher } from "../../api/selectors/labels.ts";
 import type { LabelMatcher } from "../../api/selectors/labels.ts";
 import { logger } from "../../util/log.ts";
 import type { ReconcileResult } from "../controller.ts";
-import { claim, controllerRefOf, newControllerRef } from "../pod-util.ts";
-import { BY_NAMESPACE } from "./env.ts";
+import { BY_CONTROLLER, claim, claimCandidates, newControllerRef } from "../pod-util.ts";
 import type { DeploymentEnv } from "./env.ts";
 import { replicaSetsOf } from "./new-replicaset.ts";
 import { scale } from "./scale.ts";
@@ -57,7 +56,7 @@ function selectorOf(d: Deployment): LabelMatcher | undefined {
 /** The Deployment's ReplicaSets, adopting matching orphans and releasing those that stopped matching. */
 function claimReplicaSets(env: DeploymentEnv, d: Deployment, selector: LabelMatcher): Promise<ReplicaSet[]> {
   const ns = d.metadata!.namespace!;
-  return claim(env.rsCache.byIndex(BY_NAMESPACE, ns), {
+  return claim(claimCandidates(env.rsCache, d), {
     owner: d,
     ownerRef: newControllerRef(d, "apps/v1", "Deployment"),
     selector,
@@ -68,12 +67,7 @@ function claimReplicaSets(env: DeploymentEnv, d: Deployment, selector: LabelMatc
 
 /** The Deployment's pods by the uid of the ReplicaSet that controls them. */
 function podsByReplicaSet(env: DeploymentEnv, d: Deployment, rsList: ReplicaSet[], selector: LabelMatcher): Map<string, Pod[]> {
-  const byUid = new Map<string, Pod[]>(rsList.map((rs) => [rs.metadata!.uid!, []]));
-  for (const pod of env.podCache.byIndex(BY_NAMESPACE, d.metadata!.namespace!)) {
-    if (!selector.matches(pod.metadata?.labels)) continue;
-    byUid.get(controllerRefOf(pod)?.uid ?? "")?.push(pod);
-  }
-  return byUid;
+  return new Map(rsList.map((rs) => [rs.metadata!.uid!, env.podCache.byIndex(BY_CONTROLLER, rs.metadata!.uid!).filter((pod) => selector.matches(pod.metadata?.labels))]));
 }
 
 /** A being-deleted Deployment only reports status. */

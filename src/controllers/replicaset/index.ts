@@ -5,6 +5,7 @@ import { byNamespace, byOwnerUid } from "../../client/store.ts";
 import { Controller } from "../controller.ts";
 import type { ControllerDescriptor } from "../context.ts";
 import { Expectations } from "../expectations.ts";
+import { BY_CONTROLLER, byControllerOrOrphan } from "../pod-util.ts";
 import { BY_NAMESPACE, BY_OWNER } from "./env.ts";
 import type { ReplicaSetEnv } from "./env.ts";
 import { podHandlers, replicaSetHandlers } from "./handlers.ts";
@@ -18,6 +19,7 @@ export const replicaset: ControllerDescriptor = {
     for (const inf of [rsInformer, podInformer] as const) {
       inf.addIndex(BY_NAMESPACE, byNamespace);
       inf.addIndex(BY_OWNER, byOwnerUid);
+      inf.addIndex(BY_CONTROLLER, byControllerOrOrphan);
     }
     const env: ReplicaSetEnv = {
       pods: ctx.client.resource(R.pods),

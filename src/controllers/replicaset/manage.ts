@@ -11,8 +11,8 @@ import type { ReplicaSetEnv } from "./env.ts";
 /** At most this many creates or deletes per sync, as upstream's burstReplicas. */
 const BURST_REPLICAS = 500;
 
-/** `pods` are the active pods the ReplicaSet owns; `related` the active pods of its sibling ReplicaSets. */
-export async function manageReplicas(env: ReplicaSetEnv, rs: ReplicaSet, pods: Pod[], related: Pod[]): Promise<void> {
+/** `pods` are the active pods the ReplicaSet owns; `related` gives the active pods of its sibling ReplicaSets. */
+export async function manageReplicas(env: ReplicaSetEnv, rs: ReplicaSet, pods: Pod[], related: () => Pod[]): Promise<void> {
   const key = keyOf(rs);
   const diff = pods.length - (rs.spec?.replicas ?? 1);
   if (diff < 0) {
@@ -23,7 +23,7 @@ export async function manageReplicas(env: ReplicaSetEnv, rs: ReplicaSet, pods: P
     for (let i = successes; i < count; i++) env.expectations.creationObserved(key);
     if (error) throw error;
   } else if (diff > 0) {
-    const victims = podsToDelete(pods, related, Math.min(diff, BURST_REPLICAS), env.now());
+    const victims = podsToDelete(pods, related(), Math.min(diff, BURST_REPLICAS), env.now());
     env.expectations.expectDeletions(key, victims.map(keyOf));
     const results = await Promise.all(victims.map(async (pod) => {
       try {

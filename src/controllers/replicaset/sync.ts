@@ -6,8 +6,8 @@ import { labelSelectorMatcher } from "../../api/selectors/labels.ts";
 import type { LabelMatcher } from "../../api/selectors/labels.ts";
 import { logger } from "../../util/log.ts";
 import type { ReconcileResult } from "../controller.ts";
-import { claim, controllerRefOf, isPodActive, newControllerRef } from "../pod-util.ts";
-import { BY_NAMESPACE, BY_OWNER } from "./env.ts";
+import { BY_CONTROLLER, claim, claimCandidates, controllerRefOf, isPodActive, newControllerRef } from "../pod-util.ts";
+import { BY_OWNER } from "./env.ts";
 import type { ReplicaSetEnv } from "./env.ts";
 import { manageReplicas } from "./manage.ts";
 import { calculateStatus, updateStatus } from "./status.ts";
@@ -25,7 +25,7 @@ export async function syncReplicaSet(env: ReplicaSetEnv, key: string): Promise<R
   const selector = selectorOf(rs);
   if (!selector) return;
   const ns = rs.metadata!.namespace!;
-  const active = env.podCache.byIndex(BY_NAMESPACE, ns).filter(isPodActive);
+  const active = claimCandidates(env.podCache, rs).filter(isPodActive);
   const pods = await claim(active, {
     owner: rs,
     ownerRef: newControllerRef(rs, "apps/v1", "ReplicaSet"),
@@ -37,7 +37,7 @@ export async function syncReplicaSet(env: ReplicaSetEnv, key: string): Promise<R
   let manageError: Error | undefined;
   if (needsSync && !rs.metadata?.deletionTimestamp) {
     try {
-      await manageReplicas(env, rs, pods, relatedPods(env, rs));
+      await manageReplicas(env, rs, pods, () => relatedPods(env, rs));
     } catch (err) {
       manageError = err as Error;
     }
@@ -64,20 +64,18 @@ function selectorOf(rs: ReplicaSet): LabelMatcher | undefined {
 }
 
 /**
- * Pods selected by any ReplicaSet with the same controller (a Deployment's ReplicaSets), this one included: they
- * decide which nodes are crowded when choosing pods to delete. A ReplicaSet without a controller has none.
+ * Pods of every ReplicaSet with the same controller (a Deployment's ReplicaSets), this one included: they decide
+ * which nodes are crowded when choosing pods to delete. A ReplicaSet without a controller has none. Pods are
+ * claimed before they count, so a sibling's pods are those it controls.
  */
 function relatedPods(env: ReplicaSetEnv, rs: ReplicaSet): Pod[] {
   const owner = controllerRefOf(rs);
   if (!owner) return [];
   const ns = rs.metadata!.namespace!;
-  const inNamespace = env.podCache.byIndex(BY_NAMESPACE, ns);
-  const related = new Map<string, Pod>();
+  const related: Pod[] = [];
   for (const sibling of env.rsCache.byIndex(BY_OWNER, owner.uid)) {
     if (controllerRefOf(sibling)?.uid !== owner.uid || sibling.metadata?.namespace !== ns) continue;
-    const selector = selectorOf(sibling);
-    if (!selector) continue;
-    for (const pod of inNamespace) if (selector.matches(pod.metadata?.labels)) related.set(pod.metadata!.uid!, pod);
+    related.push(...env.podCache.byIndex(BY_CONTROLLER, sibling.metadata!.uid!).filter(isPodActive));
   }
-  return [...related.values()];
+  return related;
 }
