@@ -6,8 +6,9 @@
 //   antiaffinity  plus required pod anti-affinity on kubernetes.io/hostname within groups of pods
 //   node_modules/.bin/node bench/scheduler-throughput.ts [--nodes 1000,5000] [--pods 3000] [--workloads basic,spread,antiaffinity]
 // --minimal runs a profile with only PrioritySort and DefaultBinder: the cost of the API path without decisions.
-// Prints pods/s from the first create to the last binding seen by a watch, and per-pod latency percentiles
-// (create answered -> binding seen), plus a check that the placement honours the workload's constraints.
+// Prints pods/s from the first create to the last binding seen by a watch, the process's CPU time per pod (API
+// server, scheduler and benchmark client together; steadier than wall time on a shared machine), per-pod latency
+// percentiles (create answered -> binding seen), and a check that the placement honours the workload's constraints.
 import { parseArgs } from "node:util";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { Client } from "../src/client/rest-client.ts";
@@ -139,6 +140,7 @@ async function run(w: Workload, nodes: number, podCount: number): Promise<void> 
   await watch.waitForSync();
 
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   await pool(podCount, CONCURRENCY, async (i) => {
     const p = pod(i, w, ns);
     await client.resource(R.pods).create(p);
@@ -148,10 +150,12 @@ async function run(w: Workload, nodes: number, podCount: number): Promise<void> 
   await done;
   clearTimeout(timeout);
   const seconds = (lastBound - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMsPerPod = (cpu.user + cpu.system) / 1000 / podCount;
   const placed = watch.store.list().filter((p) => p.spec?.nodeName);
   console.log(
     `${w.padEnd(12)} nodes=${String(nodes).padEnd(5)} pods=${podCount}: ${(latencies.length / seconds).toFixed(0).padStart(5)} pods/s ` +
-    `(${latencies.length} bound in ${seconds.toFixed(2)} s), latency p50 ${pct(latencies, 50).toFixed(0)} ms p99 ${pct(latencies, 99).toFixed(0)} ms; ` +
+    `(${latencies.length} bound in ${seconds.toFixed(2)} s, ${cpuMsPerPod.toFixed(2)} ms CPU per pod), latency p50 ${pct(latencies, 50).toFixed(0)} ms p99 ${pct(latencies, 99).toFixed(0)} ms; ` +
     `${verify(w, placed, nodes)}; nodes created in ${(nodesMs / 1000).toFixed(1)} s`,
   );
   abort.abort();

@@ -1,7 +1,7 @@
 // A pod (anti-)affinity term parsed once per pod: which namespaces it looks at, which pods it selects there, and
 // the node label that names the topology domain. Upstream's semantics: no namespaces and no namespaceSelector
 // mean the pod's own namespace; an empty namespaceSelector means every namespace.
-import type { Pod, PodAffinityTerm, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
+import type { PodAffinityTerm, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
 import { labelSelectorMatcher } from "../api/selectors/labels.ts";
 import type { LabelMatcher } from "../api/selectors/labels.ts";
 
@@ -35,11 +35,13 @@ export const parseTerms = (terms: PodAffinityTerm[] | undefined, ns: string): Af
 export const parseWeightedTerms = (terms: WeightedPodAffinityTerm[] | undefined, ns: string): AffinityTerm[] =>
   (terms ?? []).map((t) => parseTerm(t.podAffinityTerm, ns, t.weight));
 
-/** Does the term select `pod`? `nsLabels` are the labels of the pod's namespace, when the term needs them. */
-export function termMatches(t: AffinityTerm, pod: Pod, nsLabels: Record<string, string> | undefined): boolean {
-  const ns = pod.metadata?.namespace ?? "";
-  if (!(t.allNamespaces || t.namespaces.has(ns) || (t.namespaceSelector !== undefined && nsLabels !== undefined && t.namespaceSelector.matches(nsLabels)))) return false;
-  return t.selector.matches(pod.metadata?.labels);
+/**
+ * Does the term select a pod in `namespace` with `labels`? `nsLabels` are that namespace's labels, when the term
+ * needs them.
+ */
+export function termMatches(t: AffinityTerm, namespace: string, labels: Readonly<Record<string, string>> | undefined, nsLabels: Record<string, string> | undefined): boolean {
+  if (!(t.allNamespaces || t.namespaces.has(namespace) || (t.namespaceSelector !== undefined && nsLabels !== undefined && t.namespaceSelector.matches(nsLabels)))) return false;
+  return t.selector.matches(labels);
 }
 
 /** Replaces a namespaceSelector by the namespaces it selects now (done for the incoming pod's own terms). */

@@ -8,19 +8,19 @@ test("assumed pods hold capacity until confirmed or forgotten", () => {
   c.setNode(makeNode("n1"));
   const p = podInfo(makePod("p", { cpu: "500m" }));
   c.assume(p, "n1");
-  assert.equal(c.node("n1")!.requested.milliCPU, 500);
+  assert.equal(c.node("n1")!.requestedCPU, 500);
   assert.ok(c.isAssumed(p.key));
   assert.throws(() => c.assume(p, "n1"), /already in the cache/);
   c.forget(p.key);
-  assert.equal(c.node("n1")!.requested.milliCPU, 0);
+  assert.equal(c.node("n1")!.requestedCPU, 0);
   assert.equal(c.node("n1")!.podCount, 0);
   c.assume(p, "n1");
   c.setPod(podInfo(makePod("p", { cpu: "500m", nodeName: "n1" })), "n1");
   assert.equal(c.isAssumed(p.key), false);
   c.forget(p.key); // a confirmed pod is not forgotten
-  assert.equal(c.node("n1")!.requested.milliCPU, 500);
+  assert.equal(c.node("n1")!.requestedCPU, 500);
   c.removePod(p.key);
-  assert.equal(c.node("n1")!.requested.milliCPU, 0);
+  assert.equal(c.node("n1")!.requestedCPU, 0);
 });
 
 test("the node list interleaves zones so a prefix samples all of them", () => {
@@ -56,14 +56,24 @@ test("image sizes per node and the number of nodes holding each image", () => {
   assert.equal(normalizedImageName("registry:5000/app"), "registry:5000/app:latest");
 });
 
-test("nodes with affinity pods are tracked for the inter-pod affinity scans", () => {
+test("pods are grouped by labels and by affinity term, with counts per node", () => {
   const c = new SchedulerCache();
   c.setNode(makeNode("n1"));
-  const anti = podInfo(makePod("anti", { spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { a: "b" } } }] } } } }));
-  c.setPod(anti, "n1");
-  assert.equal(c.nodesWithRequiredAntiAffinityPods.size, 1);
-  assert.equal(c.nodesWithAffinityPods.size, 1);
-  c.removePod(anti.key);
-  assert.equal(c.nodesWithRequiredAntiAffinityPods.size, 0);
-  assert.equal(c.nodesWithAffinityPods.size, 0);
+  c.setNode(makeNode("n2"));
+  const anti = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { app: "web" } } }] } };
+  c.setPod(podInfo(makePod("a", { labels: { app: "web", tier: "1" }, spec: { affinity: anti } })), "n1");
+  c.setPod(podInfo(makePod("b", { labels: { tier: "1", app: "web" }, spec: { affinity: anti } })), "n2");
+  c.setPod(podInfo(makePod("c", { labels: { app: "web", tier: "1" }, spec: { affinity: anti } })), "n2");
+  c.setPod(podInfo(makePod("d", { labels: { app: "db" } })), "n1");
+  c.setPod(podInfo(makePod("e", { namespace: "other", labels: { app: "web", tier: "1" } })), "n1");
+  const web = [...c.groups.labelGroups("default")].find((g) => g.labels.app === "web")!;
+  assert.deepEqual([...web.nodes].map(([n, k]) => [n.name, k]), [["n1", 1], ["n2", 2]]);
+  assert.equal([...c.groups.labelGroups("default")].length, 2);
+  assert.equal([...c.groups.allLabelGroups()].length, 3);
+  const terms = [...c.groups.termGroups("requiredAntiAffinity")];
+  assert.equal(terms.length, 1);
+  assert.deepEqual([...terms[0]!.nodes].map(([n, k]) => [n.name, k]), [["n1", 1], ["n2", 2]]);
+  for (const k of ["a", "b", "c"]) c.removePod(`default/${k}`);
+  assert.equal(c.groups.hasTerms("requiredAntiAffinity"), false);
+  assert.equal([...c.groups.labelGroups("default")].length, 1);
 });

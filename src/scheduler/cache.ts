@@ -2,9 +2,10 @@
 // while their binding is in flight, so two decisions never count the same free capacity. Informer events keep
 // it current; the node list is kept in upstream's zone-interleaved order so that sampling a prefix of it sees
 // every zone.
-import type { Node } from "kubernetes-types/core/v1";
+import type { Node, Pod } from "kubernetes-types/core/v1";
 import { NodeInfo } from "./node-info.ts";
 import type { PodInfo } from "./pod-info.ts";
+import { PodGroups } from "./pod-groups.ts";
 
 interface PodState {
   info: PodInfo;
@@ -22,6 +23,13 @@ const firstLabel = (labels: Record<string, string> | undefined, keys: string[]):
 };
 const zoneOf = (node: Node): string => `${firstLabel(node.metadata?.labels, REGION_LABELS)}:\0:${firstLabel(node.metadata?.labels, ZONE_LABELS)}`;
 
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** Upstream's image name normalization: a name without tag or digest means :latest. */
 export function normalizedImageName(name: string): string {
   return name.lastIndexOf(":") <= name.lastIndexOf("/") ? `${name}:latest` : name;
@@ -35,9 +43,10 @@ export class SchedulerCache {
   private readonly zones = new Map<string, Set<string>>();
   private readonly nodeZone = new Map<string, string>();
   private list: NodeInfo[] | undefined;
-  /** Nodes running pods with pod affinity terms / with required anti-affinity, for InterPodAffinity's scans. */
-  readonly nodesWithAffinityPods = new Set<NodeInfo>();
-  readonly nodesWithRequiredAntiAffinityPods = new Set<NodeInfo>();
+  /** The pods grouped by labels and by affinity term, for selectors that look across the cluster. */
+  readonly groups = new PodGroups();
+  /** Changes whenever a node is added or removed or its labels change, so derived domain lists can be reused. */
+  nodeLabelsVersion = 0;
 
   /** Nodes that exist, zone-interleaved. The array is shared: callers must not change it. */
   nodeList(): readonly NodeInfo[] {
@@ -74,6 +83,7 @@ export class SchedulerCache {
     const name = node.metadata!.name!;
     let info = this.nodes.get(name);
     if (!info) this.nodes.set(name, (info = new NodeInfo(name)));
+    if (!info.node || !sameLabels(info.labels, node.metadata?.labels ?? {})) this.nodeLabelsVersion++;
     info.setNode(node);
     this.setImages(info, node);
     const zone = zoneOf(node);
@@ -95,6 +105,7 @@ export class SchedulerCache {
     if (zone !== undefined) this.leaveZone(name, zone);
     this.nodeZone.delete(name);
     this.list = undefined;
+    this.nodeLabelsVersion++;
     for (const img of info.images.keys()) this.countImage(img, -1);
     info.images = new Map();
     info.node = undefined;
@@ -143,6 +154,20 @@ export class SchedulerCache {
     if (st?.assumed) this.remove(key);
   }
 
+  /**
+   * The binding of an assumed pod came back and the pod is otherwise as it was when placed (`previousVersion` is
+   * the resourceVersion before the binding): the placed PodInfo stays, now pointing at the bound object. Answers
+   * false when that does not hold and the pod must be set anew.
+   */
+  confirm(key: string, bound: Pod, previousVersion: string | undefined): boolean {
+    const st = this.pods.get(key);
+    if (!st?.assumed || st.node !== bound.spec?.nodeName || previousVersion === undefined || st.info.pod.metadata?.resourceVersion !== previousVersion) return false;
+    st.info = { ...st.info, pod: bound };
+    st.assumed = false;
+    this.nodes.get(st.node)!.pods.set(key, st.info);
+    return true;
+  }
+
   /** A bound pod, as the informer reports it (also confirms an assumed one). */
   setPod(info: PodInfo, node: string): void {
     if (this.pods.has(info.key)) this.remove(info.key);
@@ -157,24 +182,16 @@ export class SchedulerCache {
     let node = this.nodes.get(nodeName);
     if (!node) this.nodes.set(nodeName, (node = new NodeInfo(nodeName)));
     node.addPod(info);
+    this.groups.add(info, node);
     this.pods.set(info.key, { info, node: nodeName, assumed });
-    this.track(node);
   }
 
   private remove(key: string): void {
     const st = this.pods.get(key)!;
     this.pods.delete(key);
-    const node = this.nodes.get(st.node);
-    if (!node) return;
+    const node = this.nodes.get(st.node)!;
+    this.groups.remove(st.info, node);
     node.removePod(key);
-    this.track(node);
     if (!node.node && node.pods.size === 0) this.nodes.delete(node.name);
-  }
-
-  private track(node: NodeInfo): void {
-    if (node.podsWithAffinity.size) this.nodesWithAffinityPods.add(node);
-    else this.nodesWithAffinityPods.delete(node);
-    if (node.podsWithRequiredAntiAffinity.size) this.nodesWithRequiredAntiAffinityPods.add(node);
-    else this.nodesWithRequiredAntiAffinityPods.delete(node);
   }
 }

@@ -16,7 +16,10 @@ const POINTS: Record<string, ExtensionPoint[]> = {
   NodeAffinity: ["preFilter", "filter", "preScore", "score"],
   NodePorts: ["preFilter", "filter"],
   NodeResourcesFit: ["filter", "preScore", "score"],
+  PodTopologySpread: ["preFilter", "filter", "preScore", "score"],
+  InterPodAffinity: ["preFilter", "filter", "preScore", "score"],
   NodeResourcesBalancedAllocation: ["preScore", "score"],
+  ImageLocality: ["score"],
   DefaultBinder: ["bind"],
   Custom: ["filter", "score"],
 };
@@ -26,8 +29,11 @@ const names = (refs: { name: string }[]) => refs.map((r) => r.name);
 
 test("defaults: every default plugin at its extension points, with upstream's weights", () => {
   const p = expand({});
-  assert.deepEqual(names(p.filter), ["NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit"]);
-  assert.deepEqual(p.score, [{ name: "TaintToleration", weight: 3 }, { name: "NodeAffinity", weight: 2 }, { name: "NodeResourcesFit", weight: 1 }, { name: "NodeResourcesBalancedAllocation", weight: 1 }]);
+  assert.deepEqual(names(p.filter), ["NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"]);
+  assert.deepEqual(p.score, [
+    { name: "TaintToleration", weight: 3 }, { name: "NodeAffinity", weight: 2 }, { name: "NodeResourcesFit", weight: 1 }, { name: "PodTopologySpread", weight: 2 },
+    { name: "InterPodAffinity", weight: 2 }, { name: "NodeResourcesBalancedAllocation", weight: 1 }, { name: "ImageLocality", weight: 1 },
+  ]);
   assert.deepEqual(names(p.queueSort), ["PrioritySort"]);
   assert.deepEqual(names(p.bind), ["DefaultBinder"]);
   const r = resolveConfiguration({});
@@ -45,7 +51,9 @@ test("disabling at one extension point, re-weighting, and adding a plugin", () =
       },
     }],
   });
-  assert.deepEqual(p.score, [{ name: "NodeResourcesFit", weight: 5 }, { name: "TaintToleration", weight: 3 }, { name: "NodeAffinity", weight: 2 }, { name: "Custom", weight: 2 }]);
+  assert.deepEqual(names(p.score), ["NodeResourcesFit", "TaintToleration", "NodeAffinity", "PodTopologySpread", "InterPodAffinity", "ImageLocality", "Custom"]);
+  assert.equal(p.score[0]!.weight, 5);
+  assert.equal(p.score.at(-1)!.weight, 2);
   assert.ok(!names(p.filter).includes("TaintToleration"));
   assert.ok(names(p.preScore).includes("NodeResourcesBalancedAllocation"), "only the score point was disabled");
 });

@@ -56,7 +56,10 @@ export const DEFAULT_PLUGINS: PluginRef[] = [
   { name: "NodeAffinity", weight: 2 },
   { name: "NodePorts" },
   { name: "NodeResourcesFit", weight: 1 },
+  { name: "PodTopologySpread", weight: 2 },
+  { name: "InterPodAffinity", weight: 2 },
   { name: "NodeResourcesBalancedAllocation", weight: 1 },
+  { name: "ImageLocality", weight: 1 },
   { name: "DefaultBinder" },
 ];
 

@@ -87,7 +87,7 @@ test("bind: a plugin answering Skip hands the pod to the next one", async () => 
 
 test("retry decisions follow the rejecting plugins' registered events and hints", () => {
   const { fwk } = testFramework();
-  const q = (plugins: string[]): QueuedPodInfo => ({ podInfo: podInfo(makePod("p")), timestamp: 0, seq: 0, initialAttemptTimestamp: undefined, attempts: 1, unschedulablePlugins: new Set(plugins), gatedBy: undefined });
+  const q = (plugins: string[]): QueuedPodInfo => ({ podInfo: podInfo(makePod("p")), heapIndex: -1, timestamp: 0, seq: 0, initialAttemptTimestamp: undefined, attempts: 1, unschedulablePlugins: new Set(plugins), gatedBy: undefined });
   const tainted = makeNode("n", { taints: [{ key: "k", effect: "NoSchedule" }] });
   assert.equal(fwk.worthRetrying(q(["TaintToleration"]), { resource: "Node", actions: Action.Add }, undefined, tainted), false, "the new node is tainted too");
   assert.equal(fwk.worthRetrying(q(["TaintToleration"]), { resource: "Node", actions: Action.Add }, undefined, makeNode("m")), true);

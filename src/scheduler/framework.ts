@@ -47,6 +47,8 @@ export class Framework {
   private readonly postBind: PostBindPlugin[];
   private readonly events = new Map<string, EventRegistration[] | undefined>();
   private readonly waiting = new Map<string, PermitWait>();
+  /** Plugin-tagged copies of the constant statuses plugins return, so rejecting a node allocates nothing. */
+  private readonly tagged = new WeakMap<Status, Status>();
   private scratch = new Float64Array(0);
   private totals = new Float64Array(0);
 
@@ -114,9 +116,16 @@ export class Framework {
     for (let i = 0; i < filters.length; i++) {
       const p = filters[i]!;
       const s = p.filter(state, pod, node);
-      if (s !== SUCCESS && !isSuccess(s)) return withPlugin(s, p.name);
+      if (s !== SUCCESS && !isSuccess(s)) return this.tag(s, p.name);
     }
     return SUCCESS;
+  }
+
+  private tag(s: Status, plugin: string): Status {
+    if (s.plugin === plugin) return s;
+    let t = this.tagged.get(s);
+    if (t?.plugin !== plugin) this.tagged.set(s, (t = withPlugin(s, plugin)));
+    return t;
   }
 
   /**

@@ -1,8 +1,13 @@
-// A binary heap of items with unique keys: push, update and delete by key in O(log n).
+// A binary heap of items with unique keys: push, update and delete by key in O(log n). Each item carries its own
+// position (an item is in at most one heap at a time), so sifting touches no map.
 
-export class KeyedHeap<T> {
+export interface HeapItem {
+  heapIndex: number;
+}
+
+export class KeyedHeap<T extends HeapItem> {
   private readonly items: T[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly byKey = new Map<string, T>();
   private readonly keyOf: (item: T) => string;
   private readonly less: (a: T, b: T) => boolean;
 
@@ -16,12 +21,11 @@ export class KeyedHeap<T> {
   }
 
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.byKey.has(key);
   }
 
   get(key: string): T | undefined {
-    const i = this.index.get(key);
-    return i === undefined ? undefined : this.items[i];
+    return this.byKey.get(key);
   }
 
   peek(): T | undefined {
@@ -31,15 +35,19 @@ export class KeyedHeap<T> {
   /** Adds the item, or replaces the one with the same key and restores order. */
   push(item: T): void {
     const key = this.keyOf(item);
-    const i = this.index.get(key);
-    if (i !== undefined) {
+    const old = this.byKey.get(key);
+    if (old) {
+      const i = old.heapIndex;
+      item.heapIndex = i;
       this.items[i] = item;
+      this.byKey.set(key, item);
       this.fix(i);
       return;
     }
+    item.heapIndex = this.items.length;
     this.items.push(item);
-    this.index.set(key, this.items.length - 1);
-    this.up(this.items.length - 1);
+    this.byKey.set(key, item);
+    this.up(item.heapIndex);
   }
 
   pop(): T | undefined {
@@ -48,8 +56,8 @@ export class KeyedHeap<T> {
   }
 
   delete(key: string): T | undefined {
-    const i = this.index.get(key);
-    return i === undefined ? undefined : this.removeAt(i);
+    const item = this.byKey.get(key);
+    return item && this.removeAt(item.heapIndex);
   }
 
   values(): IterableIterator<T> {
@@ -59,10 +67,10 @@ export class KeyedHeap<T> {
   private removeAt(i: number): T {
     const item = this.items[i]!;
     const last = this.items.pop()!;
-    this.index.delete(this.keyOf(item));
+    this.byKey.delete(this.keyOf(item));
     if (i < this.items.length) {
       this.items[i] = last;
-      this.index.set(this.keyOf(last), i);
+      last.heapIndex = i;
       this.fix(i);
     }
     return item;
@@ -101,7 +109,7 @@ export class KeyedHeap<T> {
     const t = items[a]!;
     items[a] = items[b]!;
     items[b] = t;
-    this.index.set(this.keyOf(items[a]!), a);
-    this.index.set(this.keyOf(items[b]!), b);
+    items[a]!.heapIndex = a;
+    t.heapIndex = b;
   }
 }

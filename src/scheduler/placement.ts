@@ -18,12 +18,16 @@ export type ScheduleResult =
   | { ok: true; node: string }
   | { ok: false; status: Status; diagnosis?: Diagnosis };
 
+const newDiagnosis = (absentStatus: Status | undefined): Diagnosis => ({ nodeStatuses: new Map(), absentStatus, unschedulablePlugins: new Set(), preFilterMsg: undefined });
+
 export class Placer {
   private readonly cache: SchedulerCache;
   private readonly nominator: Nominator;
   private readonly random: () => number;
   private nextStartNodeIndex = 0;
   private readonly feasible: NodeInfo[] = [];
+  private readonly rejected: NodeInfo[] = [];
+  private readonly rejectedStatuses: Status[] = [];
 
   constructor(cache: SchedulerCache, nominator: Nominator, random: () => number = Math.random) {
     this.cache = cache;
@@ -36,21 +40,15 @@ export class Placer {
     if (pod.parseError) return { ok: false, status: { code: Code.Error, reasons: [pod.parseError] } };
     const all = this.cache.nodeList();
     if (all.length === 0) return { ok: false, status: { code: Code.Error, reasons: ["no nodes available to schedule pods"] } };
-    const diagnosis: Diagnosis = { nodeStatuses: new Map(), absentStatus: undefined, unschedulablePlugins: new Set(), preFilterMsg: undefined };
     const pre = fwk.runPreFilter(state, pod, all);
     if (!isSuccess(pre.status)) {
       if (!isRejected(pre.status)) return { ok: false, status: pre.status };
-      diagnosis.absentStatus = pre.status;
+      const diagnosis = newDiagnosis(pre.status);
       diagnosis.preFilterMsg = message(pre.status);
       if (pre.status.plugin) diagnosis.unschedulablePlugins.add(pre.status.plugin);
       return { ok: false, status: pre.status, diagnosis };
     }
-    let nodes = all;
-    if (pre.nodeNames) {
-      nodes = all.filter((n) => pre.nodeNames!.has(n.name));
-      diagnosis.absentStatus = { code: Code.UnschedulableAndUnresolvable, reasons: [`node(s) didn't satisfy plugin(s) [${pre.narrowedBy!.join(" ")}]`] };
-      for (const p of pre.narrowedBy!) diagnosis.unschedulablePlugins.add(p);
-    }
+    const nodes = pre.nodeNames ? all.filter((n) => pre.nodeNames!.has(n.name)) : all;
 
     // A node nominated by an earlier preemption is tried first: its victims were evicted for this pod.
     const nominated = pod.pod.status?.nominatedNodeName;
@@ -61,8 +59,9 @@ export class Placer {
       if (!isRejected(s)) return { ok: false, status: s };
     }
 
-    const feasible = this.findFeasible(fwk, state, pod, nodes, diagnosis);
+    const feasible = this.findFeasible(fwk, state, pod, nodes);
     if (feasible.length === 0) {
+      const diagnosis = this.diagnosis(pre.narrowedBy);
       const status: Status = { code: Code.Unschedulable, reasons: [fitErrorMessage(all.length, diagnosis)] };
       return { ok: false, status, diagnosis };
     }
@@ -73,12 +72,19 @@ export class Placer {
     return { ok: true, node: feasible[this.selectHost(totals, feasible.length)]!.name };
   }
 
-  /** Filters nodes from a rotating start until enough fit; rejected nodes' statuses go into the diagnosis. */
-  private findFeasible(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], diagnosis: Diagnosis): NodeInfo[] {
+  /**
+   * Filters nodes from a rotating start until enough fit. Rejections are kept in reused buffers, turned into a
+   * diagnosis only when no node fits (the only case that reads one).
+   */
+  private findFeasible(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): NodeInfo[] {
     const n = nodes.length;
     const want = numFeasibleNodesToFind(fwk.percentageOfNodesToScore, n);
     const feasible = this.feasible;
+    const rejected = this.rejected;
+    const statuses = this.rejectedStatuses;
     feasible.length = 0;
+    rejected.length = 0;
+    statuses.length = 0;
     const start = this.nextStartNodeIndex % n;
     let processed = 0;
     const hasNominations = this.nominator.size > 0;
@@ -89,14 +95,26 @@ export class Placer {
       if (s === SUCCESS || isSuccess(s)) {
         feasible.push(node);
       } else if (isRejected(s)) {
-        diagnosis.nodeStatuses.set(node.name, s);
-        if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
+        rejected.push(node);
+        statuses.push(s);
       } else {
         throw new Error(`running Filter plugin ${JSON.stringify(s.plugin)} on node ${node.name}: ${message(s)}`);
       }
     }
     this.nextStartNodeIndex = (start + processed) % n;
     return feasible;
+  }
+
+  /** The last filter pass's rejections; nodes a PreFilter ruled out count under the plugins that did. */
+  private diagnosis(narrowedBy: string[] | undefined): Diagnosis {
+    const d = newDiagnosis(narrowedBy && { code: Code.UnschedulableAndUnresolvable, reasons: [`node(s) didn't satisfy plugin(s) [${narrowedBy.join(" ")}]`] });
+    for (const p of narrowedBy ?? []) d.unschedulablePlugins.add(p);
+    for (let i = 0; i < this.rejected.length; i++) {
+      const s = this.rejectedStatuses[i]!;
+      d.nodeStatuses.set(this.rejected[i]!.name, s);
+      if (s.plugin) d.unschedulablePlugins.add(s.plugin);
+    }
+    return d;
   }
 
   /** The best score wins; ties are broken uniformly at random (reservoir sampling), as upstream. */

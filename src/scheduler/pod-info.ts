@@ -30,6 +30,8 @@ export interface PodInfo {
   readonly preferredAntiAffinity: readonly AffinityTerm[];
   /** A selector in the pod's affinity that does not parse: the pod cannot be scheduled until fixed. */
   readonly parseError: string | undefined;
+  /** Namespace, deletion state and labels: pods with equal keys are alike to every selector. */
+  readonly groupKey: string;
 }
 
 const NONE: readonly AffinityTerm[] = Object.freeze([]);
@@ -73,10 +75,15 @@ export function newPodInfo(pod: Pod, priority: number): PodInfo {
     hostPorts,
     ...terms,
     parseError,
+    groupKey: groupKey(pod),
   };
 }
 
-export const hasAffinity = (p: PodInfo): boolean =>
-  p.requiredAffinity.length + p.requiredAntiAffinity.length + p.preferredAffinity.length + p.preferredAntiAffinity.length > 0;
+function groupKey(pod: Pod): string {
+  const labels = pod.metadata?.labels ?? {};
+  let key = `${pod.metadata?.namespace ?? ""}\0${pod.metadata?.deletionTimestamp ? "T" : ""}`;
+  for (const k of Object.keys(labels).sort()) key += `\0${k}=${labels[k]}`;
+  return key;
+}
 
 export const isTerminating = (pod: Pod): boolean => !!pod.metadata?.deletionTimestamp;

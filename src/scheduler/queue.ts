@@ -8,6 +8,8 @@ import type { ClusterEvent } from "./cluster-event.ts";
 
 export interface QueuedPodInfo {
   podInfo: PodInfo;
+  /** Position in the active or backoff heap. */
+  heapIndex: number;
   /** When it last entered the queue after a failure (or first): ordering within a priority, start of backoff. */
   timestamp: number;
   /** Tie-breaker keeping equal pods first-in first-out. */
@@ -76,7 +78,7 @@ export class SchedulingQueue {
   add(info: PodInfo): void {
     if (this.closed) return;
     this.remove(info.key);
-    const q: QueuedPodInfo = { podInfo: info, timestamp: this.now(), seq: this.seq++, initialAttemptTimestamp: undefined, attempts: 0, unschedulablePlugins: new Set(), gatedBy: undefined };
+    const q: QueuedPodInfo = { podInfo: info, heapIndex: -1, timestamp: this.now(), seq: this.seq++, initialAttemptTimestamp: undefined, attempts: 0, unschedulablePlugins: new Set(), gatedBy: undefined };
     this.enqueueOrGate(q);
   }
 

@@ -10,6 +10,9 @@ import { nodePorts } from "./plugins/node-ports.ts";
 import { nodeResourcesFit } from "./plugins/node-resources-fit.ts";
 import { balancedAllocation } from "./plugins/balanced-allocation.ts";
 import { defaultBinder } from "./plugins/default-binder.ts";
+import { interPodAffinity } from "./plugins/inter-pod-affinity.ts";
+import { podTopologySpread } from "./plugins/pod-topology-spread.ts";
+import { imageLocality } from "./plugins/image-locality.ts";
 
 export const inTreePlugins: ReadonlyMap<string, PluginFactory> = new Map<string, PluginFactory>([
   ["PrioritySort", prioritySort],
@@ -20,6 +23,9 @@ export const inTreePlugins: ReadonlyMap<string, PluginFactory> = new Map<string,
   ["NodeAffinity", (args) => nodeAffinity(args)],
   ["NodePorts", nodePorts],
   ["NodeResourcesFit", (args) => nodeResourcesFit(args)],
+  ["PodTopologySpread", podTopologySpread],
+  ["InterPodAffinity", interPodAffinity],
   ["NodeResourcesBalancedAllocation", (args) => balancedAllocation(args)],
+  ["ImageLocality", imageLocality],
   ["DefaultBinder", defaultBinder],
 ]);

@@ -15,9 +15,7 @@ export interface Resources {
   scalar: Map<string, number> | undefined;
 }
 
-export const emptyResources = (): Resources => ({ milliCPU: 0, memory: 0, ephemeralStorage: 0, scalar: undefined });
-
-export const cloneResources = (r: Resources): Resources => ({ ...r, scalar: r.scalar && new Map(r.scalar) });
+const emptyResources = (): Resources => ({ milliCPU: 0, memory: 0, ephemeralStorage: 0, scalar: undefined });
 
 /** Upstream's defaults for containers without a request, used where spreading by load needs a non-zero guess. */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
@@ -73,11 +71,11 @@ function addList(r: Resources, list: ResourceList): void {
   }
 }
 
-export function addResources(into: Resources, r: Resources, sign = 1): void {
-  into.milliCPU += sign * r.milliCPU;
-  into.memory += sign * r.memory;
-  into.ephemeralStorage += sign * r.ephemeralStorage;
-  if (r.scalar) for (const [k, v] of r.scalar) (into.scalar ??= new Map()).set(k, (into.scalar.get(k) ?? 0) + sign * v);
+function addResources(into: Resources, r: Resources): void {
+  into.milliCPU += r.milliCPU;
+  into.memory += r.memory;
+  into.ephemeralStorage += r.ephemeralStorage;
+  if (r.scalar) for (const [k, v] of r.scalar) (into.scalar ??= new Map()).set(k, (into.scalar.get(k) ?? 0) + v);
 }
 
 function maxResources(into: Resources, r: Resources): void {
@@ -86,8 +84,6 @@ function maxResources(into: Resources, r: Resources): void {
   into.ephemeralStorage = Math.max(into.ephemeralStorage, r.ephemeralStorage);
   if (r.scalar) for (const [k, v] of r.scalar) (into.scalar ??= new Map()).set(k, Math.max(into.scalar.get(k) ?? 0, v));
 }
-
-export const isZero = (r: Resources): boolean => r.milliCPU === 0 && r.memory === 0 && r.ephemeralStorage === 0 && !r.scalar?.size;
 
 /** A container's requests; with `nonZero`, missing cpu/memory requests count as upstream's defaults. */
 function containerRequests(c: Container, nonZero: boolean): Resources {

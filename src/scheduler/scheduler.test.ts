@@ -78,3 +78,43 @@ test("pods for other schedulers are left alone", async (t) => {
   assert.equal(other.spec?.nodeName, undefined);
   assert.equal(other.status?.conditions?.find((x) => x.type === "PodScheduled"), undefined);
 });
+
+test("required anti-affinity on the hostname spreads replicas one per node", async (t) => {
+  const { c, pods } = await start(t);
+  for (const n of ["n1", "n2", "n3"]) await createNode(c, makeNode(n));
+  const replica = (name: string) => makePod(name, {
+    labels: { app: "web" },
+    spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { app: "web" } } }] } } },
+  });
+  for (const name of ["web-1", "web-2", "web-3", "web-4"]) await pods.create(replica(name));
+  const placed = await eventually(async () => {
+    const list = (await pods.list({ namespace: "default" })).items;
+    const bound = list.filter((p) => p.spec?.nodeName);
+    const pending = list.find((p) => p.status?.conditions?.some((x) => x.type === "PodScheduled" && x.status === "False"));
+    return bound.length === 3 && pending ? { bound, pending } : undefined;
+  }, 10_000, "three bound, one pending");
+  assert.deepEqual(placed.bound.map((p) => p.spec!.nodeName).sort(), ["n1", "n2", "n3"]);
+  assert.match(placed.pending.status!.conditions!.find((x) => x.type === "PodScheduled")!.message!, /^0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules\./);
+});
+
+test("a zone topology spread constraint spreads pods evenly over zones", async (t) => {
+  const { c, pods } = await start(t);
+  for (const [n, z] of [["a1", "a"], ["a2", "a"], ["b1", "b"], ["b2", "b"], ["c1", "c"], ["c2", "c"]]) {
+    await createNode(c, makeNode(n!, { labels: { "topology.kubernetes.io/zone": z! } }));
+  }
+  // Two replicas already sit in zone a.
+  for (const [name, node] of [["old-1", "a1"], ["old-2", "a2"]]) await pods.create(makePod(name!, { labels: { app: "db" }, nodeName: node }));
+  const spreadPod = (name: string) => makePod(name, {
+    labels: { app: "db" },
+    spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "db" } } }] },
+  });
+  for (let i = 0; i < 4; i++) await pods.create(spreadPod(`db-${i}`));
+  const zones = await eventually(async () => {
+    const list = (await pods.list({ namespace: "default" })).items;
+    if (list.some((p) => !p.spec?.nodeName)) return undefined;
+    const perZone: Record<string, number> = {};
+    for (const p of list) perZone[p.spec!.nodeName![0]!] = (perZone[p.spec!.nodeName![0]!] ?? 0) + 1;
+    return perZone;
+  }, 10_000, "all bound");
+  assert.deepEqual(zones, { a: 2, b: 2, c: 2 });
+});

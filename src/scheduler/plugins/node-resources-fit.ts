@@ -89,15 +89,13 @@ export function nodeResourcesFit(rawArgs: NodeResourcesFitArgs | undefined): Fil
       const req = pod.requests;
       let reasons: string[] | undefined;
       if (node.podCount + 1 > node.allowedPods) (reasons ??= []).push("Too many pods");
-      const a = node.allocatable;
-      const used = node.requested;
-      if (req.milliCPU > 0 && req.milliCPU > a.milliCPU - used.milliCPU) (reasons ??= []).push("Insufficient cpu");
-      if (req.memory > 0 && req.memory > a.memory - used.memory) (reasons ??= []).push("Insufficient memory");
-      if (req.ephemeralStorage > 0 && req.ephemeralStorage > a.ephemeralStorage - used.ephemeralStorage) (reasons ??= []).push("Insufficient ephemeral-storage");
+      if (req.milliCPU > 0 && req.milliCPU > node.allocatableCPU - node.requestedCPU) (reasons ??= []).push("Insufficient cpu");
+      if (req.memory > 0 && req.memory > node.allocatableMemory - node.requestedMemory) (reasons ??= []).push("Insufficient memory");
+      if (req.ephemeralStorage > 0 && req.ephemeralStorage > node.allocatableEphemeral - node.requestedEphemeral) (reasons ??= []).push("Insufficient ephemeral-storage");
       if (req.scalar) {
         for (const [name, q] of req.scalar) {
           if (q === 0 || skipScalar(name)) continue;
-          if (q > (a.scalar?.get(name) ?? 0) - (used.scalar?.get(name) ?? 0)) (reasons ??= []).push(`Insufficient ${name}`);
+          if (q > (node.allocatableScalar?.get(name) ?? 0) - (node.requestedScalar?.get(name) ?? 0)) (reasons ??= []).push(`Insufficient ${name}`);
         }
       }
       return reasons ? unschedulable(...reasons) : SUCCESS;

@@ -38,19 +38,19 @@ export function podRequestFor(pod: PodInfo, r: ResourceReader, useRequested: boo
 /** The node's allocatable amount of the resource (0: leave it out of the score). */
 export function allocatableOf(node: NodeInfo, r: ResourceReader, podRequest: number): number {
   switch (r.kind) {
-    case CPU: return node.allocatable.milliCPU;
-    case MEMORY: return node.allocatable.memory;
-    case EPHEMERAL: return node.allocatable.ephemeralStorage;
-    default: return podRequest === 0 && isScalarResource(r.name) ? 0 : (node.allocatable.scalar?.get(r.name) ?? 0);
+    case CPU: return node.allocatableCPU;
+    case MEMORY: return node.allocatableMemory;
+    case EPHEMERAL: return node.allocatableEphemeral;
+    default: return podRequest === 0 && isScalarResource(r.name) ? 0 : (node.allocatableScalar?.get(r.name) ?? 0);
   }
 }
 
 /** What the node would have requested with the pod on it. */
 export function requestedWith(node: NodeInfo, r: ResourceReader, podRequest: number, useRequested: boolean): number {
   switch (r.kind) {
-    case CPU: return (useRequested ? node.requested.milliCPU : node.nonZeroCPU) + podRequest;
-    case MEMORY: return (useRequested ? node.requested.memory : node.nonZeroMemory) + podRequest;
-    case EPHEMERAL: return node.requested.ephemeralStorage + podRequest;
-    default: return (node.requested.scalar?.get(r.name) ?? 0) + podRequest;
+    case CPU: return (useRequested ? node.requestedCPU : node.nonZeroCPU) + podRequest;
+    case MEMORY: return (useRequested ? node.requestedMemory : node.nonZeroMemory) + podRequest;
+    case EPHEMERAL: return node.requestedEphemeral + podRequest;
+    default: return (node.requestedScalar?.get(r.name) ?? 0) + podRequest;
   }
 }
