@@ -20,6 +20,7 @@ const POINTS: Record<string, ExtensionPoint[]> = {
   InterPodAffinity: ["preFilter", "filter", "preScore", "score"],
   NodeResourcesBalancedAllocation: ["preScore", "score"],
   ImageLocality: ["score"],
+  DefaultPreemption: ["postFilter"],
   DefaultBinder: ["bind"],
   Custom: ["filter", "score"],
 };

@@ -58,6 +58,7 @@ export const DEFAULT_PLUGINS: PluginRef[] = [
   { name: "NodeResourcesFit", weight: 1 },
   { name: "PodTopologySpread", weight: 2 },
   { name: "InterPodAffinity", weight: 2 },
+  { name: "DefaultPreemption" },
   { name: "NodeResourcesBalancedAllocation", weight: 1 },
   { name: "ImageLocality", weight: 1 },
   { name: "DefaultBinder" },

@@ -13,6 +13,7 @@ import { defaultBinder } from "./plugins/default-binder.ts";
 import { interPodAffinity } from "./plugins/inter-pod-affinity.ts";
 import { podTopologySpread } from "./plugins/pod-topology-spread.ts";
 import { imageLocality } from "./plugins/image-locality.ts";
+import { defaultPreemption } from "./plugins/default-preemption.ts";
 
 export const inTreePlugins: ReadonlyMap<string, PluginFactory> = new Map<string, PluginFactory>([
   ["PrioritySort", prioritySort],
@@ -27,5 +28,6 @@ export const inTreePlugins: ReadonlyMap<string, PluginFactory> = new Map<string,
   ["InterPodAffinity", interPodAffinity],
   ["NodeResourcesBalancedAllocation", (args) => balancedAllocation(args)],
   ["ImageLocality", imageLocality],
+  ["DefaultPreemption", defaultPreemption],
   ["DefaultBinder", defaultBinder],
 ]);

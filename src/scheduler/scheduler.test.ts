@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Event, Pod } from "kubernetes-types/core/v1";
 import { runControllers, eventually } from "../../test/support/controllers.ts";
-import { R } from "../client/resources.ts";
+import { R, resourceRef } from "../client/resources.ts";
+import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { schedulerWith } from "./index.ts";
 import { createNode, makeNode, makePod } from "./testing/fixtures.ts";
 
@@ -39,7 +40,8 @@ test("scheduler binds pods according to selectors, taints and capacity", async (
   assert.equal(pending.spec?.nodeName, undefined);
   assert.equal(cond.status, "False");
   assert.equal(cond.reason, "Unschedulable");
-  const expected = "0/4 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable, 2 Insufficient cpu.";
+  const expected = "0/4 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable, 2 Insufficient cpu. " +
+    "preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod.";
   assert.equal(cond.message, expected);
   const events = await eventually(async () => {
     const list = await c.resource(R.events).list({ namespace: "default" });
@@ -57,7 +59,8 @@ test("a cordoned node takes pods once uncordoned; a removed taint lets pods in",
   await createNode(c, makeNode("tainted", { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }));
   await pods.create(makePod("waits", { cpu: "100m" }));
   const reason = await eventually(async () => (await pods.get("default", "waits")).status?.conditions?.find((x) => x.type === "PodScheduled")?.message, 10_000, "unschedulable condition");
-  assert.equal(reason, "0/2 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable.");
+  assert.equal(reason, "0/2 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable. " +
+    "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.");
   await c.resource(R.nodes).patch(undefined, "cordoned", { spec: { unschedulable: false } });
   assert.equal(await eventually(() => nodeOf("waits"), 10_000, "bound after uncordon"), "cordoned");
 
@@ -117,4 +120,38 @@ test("a zone topology spread constraint spreads pods evenly over zones", async (
     return perZone;
   }, 10_000, "all bound");
   assert.deepEqual(zones, { a: 2, b: 2, c: 2 });
+});
+
+test("a high-priority pod preempts a low-priority one on a full node", async (t) => {
+  const { c, pods, nodeOf } = await start(t);
+  const classes = c.resource(resourceRef<PriorityClass>("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false));
+  await classes.create({ metadata: { name: "low" }, value: 100 });
+  await classes.create({ metadata: { name: "high" }, value: 1000 });
+  await createNode(c, makeNode("only", { cpu: "1" }));
+  // Stands in for the kubelet: pods being deleted from the node go away at once.
+  const abort = new AbortController();
+  t.after(() => abort.abort());
+  void (async () => {
+    while (!abort.signal.aborted) {
+      for (const p of (await pods.list({ namespace: "default" }).catch(() => ({ items: [] as Pod[] }))).items) {
+        if (p.metadata?.deletionTimestamp) await pods.delete("default", p.metadata.name!, { gracePeriodSeconds: 0 }).catch(() => undefined);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+
+  await pods.create(makePod("low", { cpu: "800m", spec: { priorityClassName: "low" } }));
+  assert.equal(await eventually(() => nodeOf("low"), 10_000, "low bound"), "only");
+  await pods.create(makePod("polite", { cpu: "800m", spec: { priorityClassName: "high", preemptionPolicy: "Never" } }));
+  const politeMsg = await eventually(async () => (await pods.get("default", "polite")).status?.conditions?.find((x) => x.type === "PodScheduled")?.message, 10_000, "polite pending");
+  assert.equal(politeMsg, "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.");
+  await pods.delete("default", "polite");
+
+  await pods.create(makePod("high", { cpu: "800m", spec: { priorityClassName: "high" } }));
+  const nominated = await eventually(async () => (await pods.get("default", "high")).status?.nominatedNodeName, 10_000, "high nominated");
+  assert.equal(nominated, "only");
+  assert.equal(await eventually(() => nodeOf("high"), 15_000, "high bound"), "only");
+  await eventually(async () => !(await pods.list({ namespace: "default" })).items.some((p) => p.metadata?.name === "low"), 5_000, "low evicted");
+  const preempted = (await c.resource(R.events).list({ namespace: "default" })).items.find((e: Event) => e.involvedObject.name === "low" && e.reason === "Preempted");
+  assert.match(preempted?.message ?? "", /^Preempted by pod .+ on node only$/);
 });
