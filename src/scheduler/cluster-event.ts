@@ -13,19 +13,14 @@ export const Action = {
   UpdateNodeCondition: 1 << 5,
   UpdateNodeAnnotation: 1 << 6,
   UpdatePodLabel: 1 << 7,
-  /** Requests went down (in-place resize) or the pod finished. */
+  /** A bound pod's container resources changed (in-place resize). */
   UpdatePodScaleDown: 1 << 8,
-  UpdatePodTolerations: 1 << 9,
-  UpdatePodSchedulingGatesEliminated: 1 << 10,
-  /** Any other change to a pod's spec or metadata. */
-  UpdatePodOther: 1 << 11,
-  UpdateOther: 1 << 12,
+  /** Any other change (e.g. a namespace's labels). */
+  UpdateOther: 1 << 9,
 } as const;
-export const ANY_UPDATE = 0b1_1111_1111_1100;
-export const ANY_ACTION = ANY_UPDATE | Action.Add | Action.Delete;
 
-/** AssignedPod: pods bound to nodes; UnscheduledPod: the pending pod itself. */
-export type EventResource = "Node" | "AssignedPod" | "UnscheduledPod" | "Namespace" | "PodDisruptionBudget" | "PriorityClass" | "Workload";
+/** AssignedPod: pods bound to nodes. (A pending pod's own changes are handled by the queue directly.) */
+export type EventResource = "Node" | "AssignedPod" | "Namespace";
 
 export interface ClusterEvent {
   resource: EventResource;
@@ -33,7 +28,7 @@ export interface ClusterEvent {
 }
 
 /** Answers whether the change may make `pod` schedulable (upstream's QueueingHint: Queue or QueueSkip). */
-export type QueueingHint<O = unknown> = (pod: Pod, oldObj: O | undefined, newObj: O | undefined) => boolean;
+export type QueueingHint = (pod: Pod, oldObj: unknown, newObj: unknown) => boolean;
 
 export interface EventRegistration {
   event: ClusterEvent;

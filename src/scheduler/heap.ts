@@ -60,10 +60,6 @@ export class KeyedHeap<T extends HeapItem> {
     return item && this.removeAt(item.heapIndex);
   }
 
-  values(): IterableIterator<T> {
-    return this.items.values();
-  }
-
   private removeAt(i: number): T {
     const item = this.items[i]!;
     const last = this.items.pop()!;

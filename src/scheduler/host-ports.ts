@@ -11,6 +11,7 @@ export class HostPortSet {
     return this.byIp.size;
   }
 
+  /** Counts the port in (n = 1) or out (n = -1). */
   add(p: HostPort, n = 1): void {
     let m = this.byIp.get(p.ip);
     if (!m) this.byIp.set(p.ip, (m = new Map()));
@@ -19,10 +20,6 @@ export class HostPortSet {
     if (c > 0) m.set(k, c);
     else m.delete(k);
     if (m.size === 0) this.byIp.delete(p.ip);
-  }
-
-  remove(p: HostPort): void {
-    this.add(p, -1);
   }
 
   conflicts(p: HostPort): boolean {

@@ -85,5 +85,3 @@ function groupKey(pod: Pod): string {
   for (const k of Object.keys(labels).sort()) key += `\0${k}=${labels[k]}`;
   return key;
 }
-
-export const isTerminating = (pod: Pod): boolean => !!pod.metadata?.deletionTimestamp;

@@ -7,10 +7,16 @@ import { runControllers, eventually } from "../../test/support/controllers.ts";
 import { R, resourceRef } from "../client/resources.ts";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { schedulerWith } from "./index.ts";
+import type { SchedulerWithOptions } from "./index.ts";
+import type { FilterPlugin } from "./plugin.ts";
+import { SUCCESS } from "./status.ts";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createNode, makeNode, makePod } from "./testing/fixtures.ts";
 
-async function start(t: { after(fn: () => Promise<void>): void }) {
-  const h = await runControllers([schedulerWith()]);
+async function start(t: { after(fn: () => Promise<void>): void }, opts: SchedulerWithOptions = {}) {
+  const h = await runControllers([schedulerWith(opts)]);
   t.after(() => h.close());
   const c = h.api.client;
   const pods = c.resource(R.pods);
@@ -154,4 +160,47 @@ test("a high-priority pod preempts a low-priority one on a full node", async (t)
   await eventually(async () => !(await pods.list({ namespace: "default" })).items.some((p) => p.metadata?.name === "low"), 5_000, "low evicted");
   const preempted = (await c.resource(R.events).list({ namespace: "default" })).items.find((e: Event) => e.involvedObject.name === "low" && e.reason === "Preempted");
   assert.match(preempted?.message ?? "", /^Preempted by pod .+ on node only$/);
+});
+
+test("a plugin that throws fails the attempt as a scheduler error; the pod is retried after backoff", async (t) => {
+  let calls = 0;
+  const flaky: FilterPlugin = { name: "Flaky", filter() { if (calls++ === 0) throw new Error("flaky plugin broke"); return SUCCESS; } };
+  const { c, pods, nodeOf } = await start(t, {
+    plugins: new Map([["Flaky", () => flaky]]),
+    config: { profiles: [{ plugins: { filter: { enabled: [{ name: "Flaky" }] } } }] },
+  });
+  await createNode(c, makeNode("n1"));
+  await pods.create(makePod("p"));
+  const cond = await eventually(async () => (await pods.get("default", "p")).status?.conditions?.find((x) => x.type === "PodScheduled"), 10_000, "error condition");
+  assert.equal(cond.reason, "SchedulerError");
+  assert.equal(cond.message, "flaky plugin broke");
+  assert.equal(await eventually(() => nodeOf("p"), 10_000, "bound after backoff"), "n1");
+});
+
+test("a configuration file adds a bin-packing profile next to the default one", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "sched-cfg-"));
+  t.after(() => rm(dir, { recursive: true }));
+  const configFile = join(dir, "scheduler.yaml");
+  await writeFile(configFile, [
+    "apiVersion: kubescheduler.config.k8s.io/v1",
+    "kind: KubeSchedulerConfiguration",
+    "profiles:",
+    "- schedulerName: default-scheduler",
+    "- schedulerName: bin-packer",
+    "  pluginConfig:",
+    "  - name: NodeResourcesFit",
+    "    args: {scoringStrategy: {type: MostAllocated}}",
+    "  plugins:",
+    "    score:",
+    "      disabled: [{name: NodeResourcesBalancedAllocation}]",
+  ].join("\n"));
+  const { c, pods, nodeOf } = await start(t, { configFile });
+  await createNode(c, makeNode("n1", { cpu: "4" }));
+  await createNode(c, makeNode("n2", { cpu: "4" }));
+  await pods.create(makePod("first", { cpu: "1", memory: "1Gi", spec: { schedulerName: "bin-packer" } }));
+  const first = await eventually(() => nodeOf("first"), 10_000, "first bound");
+  await pods.create(makePod("packed", { cpu: "1", memory: "1Gi", spec: { schedulerName: "bin-packer" } }));
+  assert.equal(await eventually(() => nodeOf("packed"), 10_000, "packed bound"), first, "MostAllocated packs onto the used node");
+  await pods.create(makePod("spread", { cpu: "1", memory: "1Gi" }));
+  assert.notEqual(await eventually(() => nodeOf("spread"), 10_000, "spread bound"), first, "LeastAllocated prefers the empty node");
 });

@@ -33,11 +33,10 @@ import { inTreePlugins } from "./registry.ts";
 import { CycleState } from "./cycle-state.ts";
 import { newPodInfo } from "./pod-info.ts";
 import type { PodInfo } from "./pod-info.ts";
-import { Code, SUCCESS, isRejected, isSuccess, message } from "./status.ts";
+import { Code, SUCCESS, errorStatus, isRejected, isSuccess, message } from "./status.ts";
 import type { Status } from "./status.ts";
 import { fitErrorMessage } from "./fit-error.ts";
 import { Placer } from "./placement.ts";
-import type { ScheduleResult } from "./placement.ts";
 import { PodStatusWriter } from "./status-writer.ts";
 import { PriorityResolver } from "./priority.ts";
 import { Action } from "./cluster-event.ts";
@@ -146,14 +145,20 @@ export class Scheduler {
       onAdd: (ns) => this.queue.moveOnEvent({ resource: "Namespace", actions: Action.Add }, undefined, ns),
       onUpdate: (o, ns) => { if (!sameJson(o.metadata?.labels, ns.metadata?.labels)) this.queue.moveOnEvent({ resource: "Namespace", actions: Action.UpdateOther }, o, ns); },
     });
-    this.pdbs.addHandlers({ onDelete: (pdb) => this.queue.moveOnEvent({ resource: "PodDisruptionBudget", actions: Action.Delete }, objectOf(pdb), undefined) });
     this.log.info({ profiles: [...this.profiles.keys()] }, "scheduler started");
 
     let slice = performance.now();
     for (;;) {
       const q = await this.queue.pop();
       if (!q || signal.aborted) break;
-      this.scheduleOne(q);
+      try {
+        this.scheduleOne(q);
+      } catch (err) {
+        // A plugin threw: the pod backs off and is tried again, as after any scheduler error.
+        this.log.error({ pod: q.podInfo.key, err: (err as Error).stack }, "scheduling cycle failed");
+        this.cache.forget(q.podInfo.key);
+        this.fail(q, errorStatus(err), (err as Error).message);
+      }
       if (performance.now() - slice >= SLICE_MS) {
         await nextTurn();
         slice = performance.now();
@@ -280,13 +285,7 @@ export class Scheduler {
     // Deleted, bound or being bound since it was queued: nothing to do.
     if (!fwk || !current || current.spec?.nodeName || current.metadata?.deletionTimestamp || this.cache.nodeOf(pod.key) !== undefined) return;
     const state = new CycleState();
-    let result: ScheduleResult;
-    try {
-      result = this.placer.schedulePod(fwk, state, pod);
-    } catch (err) {
-      this.log.error({ pod: pod.key, err: (err as Error).stack }, "scheduling cycle failed");
-      result = { ok: false, status: { code: Code.Error, reasons: [(err as Error).message] } };
-    }
+    const result = this.placer.schedulePod(fwk, state, pod);
     if (!result.ok) return this.onUnschedulable(fwk, state, q, result.status, result.diagnosis);
 
     const node = result.node;

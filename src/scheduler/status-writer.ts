@@ -20,7 +20,6 @@ export class PodStatusWriter {
   private readonly pending = new Map<string, { pod: Pod; update: ConditionUpdate }>();
   private running = 0;
   private readonly concurrency: number;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(client: Client, concurrency = 8) {
     this.client = client;
@@ -42,12 +41,6 @@ export class PodStatusWriter {
     this.pending.delete(key);
   }
 
-  /** Resolves once nothing is queued or in flight. */
-  idle(): Promise<void> {
-    if (this.running === 0 && this.pending.size === 0) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
-  }
-
   private pump(): void {
     while (this.running < this.concurrency && this.pending.size) {
       const [key, { pod, update }] = this.pending.entries().next().value!;
@@ -58,7 +51,6 @@ export class PodStatusWriter {
         .finally(() => {
           this.running--;
           this.pump();
-          if (this.running === 0 && this.pending.size === 0) for (const w of this.idleWaiters.splice(0)) w();
         });
     }
   }
