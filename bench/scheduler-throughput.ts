@@ -1,6 +1,7 @@
 // Scheduler throughput (issue #5's figures): N Ready nodes and P pods created through the API, timed until every
-// pod is bound. The API server runs in this process (as `berth server` runs the scheduler in process), or pass
-// --kubeconfig (or set $KUBECONFIG) to use a running server. Workloads:
+// pod is bound. By default the API server and the scheduler run in this process (as in `berth server`); with
+// --kubeconfig (or $KUBECONFIG) the benchmark only drives a running cluster over HTTPS and its own scheduler binds
+// (nodes get a per-run name prefix and are deleted afterwards). Workloads:
 //   basic         pods request 100m CPU
 //   spread        plus a DoNotSchedule zone topology spread constraint (maxSkew 1)
 //   antiaffinity  plus required pod anti-affinity on kubernetes.io/hostname within groups of pods
@@ -41,11 +42,13 @@ type Workload = "basic" | "spread" | "antiaffinity";
 
 const MINIMAL = { profiles: [{ plugins: { multiPoint: { disabled: [{ name: "*" }], enabled: [{ name: "PrioritySort" }, { name: "DefaultBinder" }] } } }] };
 
-function node(i: number): Node {
-  const name = `node-${i}`;
+const zoneOf = (i: number): string => `zone-${i % ZONES}`;
+
+function node(prefix: string, i: number): Node {
+  const name = `${prefix}node-${i}`;
   const allocatable = { cpu: "32", memory: "256Gi", pods: "110" };
   return {
-    metadata: { name, labels: { "kubernetes.io/hostname": name, "topology.kubernetes.io/zone": `zone-${i % ZONES}` } },
+    metadata: { name, labels: { "kubernetes.io/hostname": name, "topology.kubernetes.io/zone": zoneOf(i) } },
     status: { capacity: allocatable, allocatable, conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }] },
   };
 }
@@ -81,8 +84,7 @@ function verify(w: Workload, pods: Pod[], nodes: number): string {
   if (w === "spread") {
     const perZone = new Map<string, number>();
     for (const p of pods) {
-      const i = Number(p.spec!.nodeName!.slice(5));
-      const z = `zone-${i % ZONES}`;
+      const z = zoneOf(Number(p.spec!.nodeName!.split("node-").at(-1)));
       perZone.set(z, (perZone.get(z) ?? 0) + 1);
     }
     const counts = [...perZone.values()];
@@ -104,21 +106,26 @@ function verify(w: Workload, pods: Pod[], nodes: number): string {
 async function run(w: Workload, nodes: number, podCount: number): Promise<void> {
   const api = values.kubeconfig ? undefined : await startTestApi();
   const client = api ? api.client : new Client(new HttpsTransport(await loadKubeconfig(values.kubeconfig!)), "berth-bench");
-  const ns = `bench-${w}-${Date.now().toString(36)}`;
+  const run = Date.now().toString(36);
+  const ns = `bench-${w}-${run}`;
+  const prefix = api ? "" : `bench-${run}-`;
   await client.resource(R.namespaces).create({ metadata: { name: ns } });
   const t0 = performance.now();
   await pool(nodes, CONCURRENCY, async (i) => {
-    const n = node(i);
+    const n = node(prefix, i);
     await client.resource(R.nodes).create({ metadata: n.metadata });
     await client.resource(R.nodes).patch(undefined, n.metadata!.name!, { status: n.status }, "merge", { subresource: "status" });
   });
   const nodesMs = performance.now() - t0;
 
   const abort = new AbortController();
-  const informers = new InformerFactory(client);
-  const started = schedulerWith(values.minimal ? { config: MINIMAL } : {}).start({ client, informers, recorder: (component) => new ApiEventRecorder(client, { component }), signal: abort.signal });
-  informers.start(abort.signal);
-  await informers.waitForSync();
+  let started: Promise<void> | undefined;
+  if (api) {
+    const informers = new InformerFactory(client);
+    started = schedulerWith(values.minimal ? { config: MINIMAL } : {}).start({ client, informers, recorder: (component) => new ApiEventRecorder(client, { component }), signal: abort.signal });
+    informers.start(abort.signal);
+    await informers.waitForSync();
+  }
 
   // The benchmark's own watch sees each binding as any client would.
   const created = new Map<string, number>();
@@ -155,13 +162,15 @@ async function run(w: Workload, nodes: number, podCount: number): Promise<void> 
   const placed = watch.store.list().filter((p) => p.spec?.nodeName);
   console.log(
     `${w.padEnd(12)} nodes=${String(nodes).padEnd(5)} pods=${podCount}: ${(latencies.length / seconds).toFixed(0).padStart(5)} pods/s ` +
-    `(${latencies.length} bound in ${seconds.toFixed(2)} s, ${cpuMsPerPod.toFixed(2)} ms CPU per pod), latency p50 ${pct(latencies, 50).toFixed(0)} ms p99 ${pct(latencies, 99).toFixed(0)} ms; ` +
+    `(${latencies.length} bound in ${seconds.toFixed(2)} s, ${cpuMsPerPod.toFixed(2)} ms ${api ? "" : "client "}CPU per pod), latency p50 ${pct(latencies, 50).toFixed(0)} ms p99 ${pct(latencies, 99).toFixed(0)} ms; ` +
     `${verify(w, placed, nodes)}; nodes created in ${(nodesMs / 1000).toFixed(1)} s`,
   );
   abort.abort();
   await started;
-  if (api) await api.close();
-  else client.transport.close();
+  if (api) return api.close();
+  await client.resource(R.namespaces).delete(undefined, ns);
+  await pool(nodes, CONCURRENCY, (i) => client.resource(R.nodes).delete(undefined, `${prefix}node-${i}`));
+  client.transport.close();
 }
 
 for (const w of values.workloads!.split(",") as Workload[]) {

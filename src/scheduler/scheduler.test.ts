@@ -7,6 +7,7 @@ import { runControllers, eventually } from "../../test/support/controllers.ts";
 import { R, resourceRef } from "../client/resources.ts";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { schedulerWith } from "./index.ts";
+import { defaultSelector } from "./scheduler.ts";
 import type { SchedulerWithOptions } from "./index.ts";
 import type { FilterPlugin } from "./plugin.ts";
 import { SUCCESS } from "./status.ts";
@@ -203,4 +204,17 @@ test("a configuration file adds a bin-packing profile next to the default one", 
   assert.equal(await eventually(() => nodeOf("packed"), 10_000, "packed bound"), first, "MostAllocated packs onto the used node");
   await pods.create(makePod("spread", { cpu: "1", memory: "1Gi" }));
   assert.notEqual(await eventually(() => nodeOf("spread"), 10_000, "spread bound"), first, "LeastAllocated prefers the empty node");
+});
+
+test("default spreading selects the pod's siblings through its Services and owning ReplicaSet", () => {
+  const pod = makePod("web-abc", { labels: { app: "web", hash: "1" } });
+  pod.metadata!.ownerReferences = [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-1", uid: "u", controller: true }];
+  const sel = defaultSelector(pod, {
+    services: [{ spec: { selector: { app: "web" } } }, { spec: { selector: { app: "db" } } }],
+    rs: (name) => (name === "web-1" ? { spec: { selector: { matchLabels: { hash: "1" } } } } : undefined),
+    ss: () => undefined,
+  })!;
+  assert.ok(sel.matches({ app: "web", hash: "1", extra: "x" }));
+  assert.ok(!sel.matches({ app: "web", hash: "2" }), "the ReplicaSet's selector applies too");
+  assert.equal(defaultSelector(makePod("lonely"), { services: [], rs: () => undefined, ss: () => undefined }), undefined);
 });
