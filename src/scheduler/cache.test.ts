@@ -23,6 +23,26 @@ test("assumed pods hold capacity until confirmed or forgotten", () => {
   assert.equal(c.node("n1")!.requestedCPU, 0);
 });
 
+test("a newer object of a cached pod replaces the old one without re-accounting it", () => {
+  const c = new SchedulerCache();
+  c.setNode(makeNode("n1"));
+  const p = podInfo(makePod("p", { cpu: "500m" }));
+  c.assume(p, "n1");
+  const bound = { ...makePod("p", { cpu: "500m", nodeName: "n1" }), metadata: { ...p.pod.metadata, resourceVersion: "2" } };
+  assert.equal(c.confirm(p.key, bound, "7"), false, "the pod changed since it was placed");
+  const placedAt = { ...p.pod, metadata: { ...p.pod.metadata, resourceVersion: "7" } };
+  c.forget(p.key);
+  c.assume(podInfo(placedAt), "n1");
+  assert.equal(c.confirm(p.key, bound, "7"), true);
+  assert.equal(c.isAssumed(p.key), false);
+  assert.equal(c.node("n1")!.pods.get(p.key)!.pod, bound);
+  const running = { ...bound, status: { phase: "Running" } };
+  c.replaceObject(p.key, running);
+  assert.equal(c.node("n1")!.pods.get(p.key)!.pod, running);
+  assert.equal(c.node("n1")!.requestedCPU, 500);
+  assert.equal(c.node("n1")!.podCount, 1);
+});
+
 test("the node list interleaves zones so a prefix samples all of them", () => {
   const c = new SchedulerCache();
   for (const [n, z] of [["a1", "a"], ["a2", "a"], ["a3", "a"], ["b1", "b"], ["c1", "c"], ["c2", "c"]]) c.setNode(makeNode(n!, { labels: { "topology.kubernetes.io/zone": z! } }));

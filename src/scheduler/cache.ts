@@ -162,10 +162,17 @@ export class SchedulerCache {
   confirm(key: string, bound: Pod, previousVersion: string | undefined): boolean {
     const st = this.pods.get(key);
     if (!st?.assumed || st.node !== bound.spec?.nodeName || previousVersion === undefined || st.info.pod.metadata?.resourceVersion !== previousVersion) return false;
-    st.info = { ...st.info, pod: bound };
     st.assumed = false;
-    this.nodes.get(st.node)!.pods.set(key, st.info);
+    this.replaceObject(key, bound);
     return true;
+  }
+
+  /** Points a cached pod at a newer object whose changes do not matter to scheduling (e.g. status). */
+  replaceObject(key: string, pod: Pod): void {
+    const st = this.pods.get(key);
+    if (!st) return;
+    st.info = { ...st.info, pod };
+    this.nodes.get(st.node)!.pods.set(key, st.info);
   }
 
   /** A bound pod, as the informer reports it (also confirms an assumed one). */

@@ -59,3 +59,13 @@ test("no nodes at all is an error, not a verdict on the pod", () => {
   const r = new Placer(cache, nominator).schedulePod(fwk, new CycleState(), podInfo(makePod("p")));
   assert.equal(!r.ok && r.status.code, "Error");
 });
+
+test("a pod pinned to nodes that do not exist fails cleanly and later pods are unaffected", () => {
+  const { fwk, cache, nominator } = testFramework();
+  cache.setNode(makeNode("real"));
+  const placer = new Placer(cache, nominator);
+  const ghost = podInfo(makePod("ghost", { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["gone"] }] }] } } } } }));
+  const r = placer.schedulePod(fwk, new CycleState(), ghost);
+  assert.equal(!r.ok && r.status.reasons[0], "0/1 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity].");
+  assert.deepEqual(placer.schedulePod(fwk, new CycleState(), podInfo(makePod("next"))), { ok: true, node: "real" });
+});

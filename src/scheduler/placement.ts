@@ -78,13 +78,15 @@ export class Placer {
    */
   private findFeasible(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): NodeInfo[] {
     const n = nodes.length;
+    this.rejected.length = 0;
+    this.rejectedStatuses.length = 0;
+    // A PreFilter may name only nodes that do not exist.
+    if (n === 0) return [];
     const want = numFeasibleNodesToFind(fwk.percentageOfNodesToScore, n);
     const feasible = this.feasible;
     const rejected = this.rejected;
     const statuses = this.rejectedStatuses;
     feasible.length = 0;
-    rejected.length = 0;
-    statuses.length = 0;
     const start = this.nextStartNodeIndex % n;
     let processed = 0;
     const hasNominations = this.nominator.size > 0;

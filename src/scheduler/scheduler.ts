@@ -213,10 +213,12 @@ export class Scheduler {
     if (node) {
       if (isTerminal(pod)) return this.removeAssignedPod(key, pod);
       if (!old.spec?.nodeName || this.cache.nodeOf(key) === undefined) return this.addAssignedPod(pod, node, old);
-      this.cache.setPod(this.podInfo(pod), node);
+      // Of a bound pod only its labels, resources and deletion matter here (the rest of its spec is immutable).
       let actions = 0;
       if (!sameJson(old.metadata?.labels, pod.metadata?.labels)) actions |= Action.UpdatePodLabel;
       if (!sameJson(old.spec?.containers?.map((c) => c.resources), pod.spec?.containers?.map((c) => c.resources))) actions |= Action.UpdatePodScaleDown;
+      if (actions || !old.metadata?.deletionTimestamp !== !pod.metadata?.deletionTimestamp) this.cache.setPod(this.podInfo(pod), node);
+      else this.cache.replaceObject(key, pod);
       if (actions) this.queue.moveOnEvent({ resource: "AssignedPod", actions }, old, pod);
       return;
     }
