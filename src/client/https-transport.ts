@@ -30,10 +30,12 @@ export class HttpsTransport implements Transport {
       cert: this.opts.certPem,
       key: this.opts.keyPem,
       rejectUnauthorized: !this.opts.insecure,
-      settings: { enablePush: false },
+      // Large flow-control windows, as client-go uses, so big lists and busy watches are not throttled.
+      settings: { enablePush: false, initialWindowSize: 4 << 20 },
     });
     // Errors reach the pending streams; the session itself is replaced on next use.
     s.on("error", () => undefined);
+    s.once("connect", () => s.setLocalWindowSize(64 << 20));
     s.on("close", () => { if (this.session === s) this.session = undefined; });
     s.on("goaway", () => { if (this.session === s) this.session = undefined; });
     this.session = s;
@@ -53,9 +55,12 @@ export class HttpsTransport implements Transport {
         reject(err);
         return;
       }
+      const closedEarly = () => reject(new Error("connection closed before the response"));
       stream.once("error", reject);
+      stream.once("close", closedEarly);
       stream.once("response", (h) => {
         stream.off("error", reject);
+        stream.off("close", closedEarly);
         // Later errors (reset, abort) end the body for its reader.
         stream.on("error", () => undefined);
         resolve({ status: Number(h[":status"]), headers: h as TransportResponse["headers"], body: stream });

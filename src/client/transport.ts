@@ -23,8 +23,16 @@ export interface Transport {
   close(): void;
 }
 
-export async function readAll(body: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString("utf8");
+/**
+ * Reads a whole body. Events rather than async iteration: Node 24.20+ can report "Premature close" when an HTTP/2
+ * response is iterated even though all of it arrived (nodejs/node#65677).
+ */
+export function readAll(body: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on("data", (c: Buffer | string) => chunks.push(typeof c === "string" ? Buffer.from(c) : c));
+    body.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    body.once("error", reject);
+    body.once("close", () => reject(new Error("connection closed before the response body ended")));
+  });
 }

@@ -24,8 +24,10 @@ export async function* decodeWatch<T>(body: Readable): AsyncGenerator<WatchEvent
       pending = start ? pending.slice(start) : pending;
     }
   } catch (err) {
-    // An aborted or reset stream simply ends the watch; the caller decides whether to watch again.
-    if ((err as { name?: string }).name !== "AbortError" && (err as { code?: string }).code !== "ERR_HTTP2_STREAM_ERROR") throw err;
+    // An aborted, reset or closed stream simply ends the watch; the caller resumes from the last revision it saw.
+    // (Node 24.20+ may report a finished HTTP/2 body as a premature close: nodejs/node#65677.)
+    const code = (err as { code?: string }).code;
+    if ((err as { name?: string }).name !== "AbortError" && code !== "ERR_HTTP2_STREAM_ERROR" && code !== "ERR_STREAM_PREMATURE_CLOSE") throw err;
   } finally {
     body.destroy();
   }

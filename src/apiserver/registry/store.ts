@@ -57,6 +57,8 @@ export interface StoreDeps {
   now: () => Date;
 }
 
+/** Kinds whose creator may set status (a kubelet registers its Node with capacity and conditions), as upstream. */
+const KEEPS_STATUS_ON_CREATE = new Set(["Namespace", "Node"]);
 const MAX_RETRIES = 16;
 const GENERATE_NAME_ATTEMPTS = 8;
 
@@ -97,7 +99,7 @@ export class ResourceStore {
     if (generated) meta.name = generateNameFrom(meta.generateName!);
     const now = this.deps.now();
     prepareMetadataForCreate(obj, this.rt, now);
-    if (this.rt.status && this.rt.kind !== "Namespace") delete obj.status;
+    if (this.rt.status && !KEEPS_STATUS_ON_CREATE.has(this.rt.kind)) delete obj.status;
     prepareKindForCreate(this.rt, obj);
     omitEmpty(obj, schemaFor(this.rt));
     this.rt.strategy.defaults?.(obj);
