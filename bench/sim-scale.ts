@@ -11,12 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { createServer } from "node:net";
 import type { Pod } from "kubernetes-types/core/v1";
 import { HttpsTransport } from "../src/client/https-transport.ts";
 import { loadKubeconfig } from "../src/client/kubeconfig.ts";
 import { Client } from "../src/client/rest-client.ts";
 import { R } from "../src/client/resources.ts";
+import { freePort } from "../test/support/free-port.ts";
 
 const { values } = parseArgs({
   options: {
@@ -34,17 +34,6 @@ const BERTH = join(ROOT, "bin/berth");
 const NS = "sim-bench";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 /** bin/berth execs node, so a child's pid is the measured process. */
 async function rssMb(pid: number): Promise<number> {

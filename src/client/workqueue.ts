@@ -29,7 +29,11 @@ export class WorkQueue<K = string> {
   add(key: K): void {
     if (this.stopped || this.dirty.has(key)) return;
     this.dirty.add(key);
-    if (this.processing.has(key)) return;
+    if (!this.processing.has(key)) this.handOut(key);
+  }
+
+  /** Gives a dirty key to a waiting worker, or queues it. */
+  private handOut(key: K): void {
     const getter = this.getters.shift();
     if (getter) {
       this.dirty.delete(key);
@@ -87,15 +91,7 @@ export class WorkQueue<K = string> {
 
   done(key: K): void {
     this.processing.delete(key);
-    if (!this.dirty.has(key)) return;
-    const getter = this.getters.shift();
-    if (getter) {
-      this.dirty.delete(key);
-      this.processing.add(key);
-      getter(key);
-    } else {
-      this.queue.push(key);
-    }
+    if (this.dirty.has(key)) this.handOut(key);
   }
 
   shutdown(): void {

@@ -3,7 +3,7 @@
 // and go; Services get Endpoints and EndpointSlices; nodes whose simulator stops turn NotReady and unreachable.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { TestCluster } from "./harness.ts";
+import { TestCluster, until } from "./harness.ts";
 import type { SimProcess } from "./harness.ts";
 
 let c: TestCluster;
@@ -17,14 +17,6 @@ after(async () => {
   await sim?.stop();
   await c?.destroy();
 });
-
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const jsonOf = async (args: string[]) => JSON.parse(await c.ok([...args, "-o", "json"]));
 const rollout = (name: string, ns = "default") => c.ok(["rollout", "status", `deployment/${name}`, "-n", ns, "--timeout=60s"]);

@@ -4,22 +4,20 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, access } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../support/free-port.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BERTH = join(ROOT, "bin/berth");
 export const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
+/** Polls `check` every 200 ms until it holds, failing after `ms`. */
+export async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export interface KubectlResult {

@@ -2,7 +2,7 @@
 // and affinity, taints, cordon, an unschedulable pod's event, anti-affinity, zone spreading and preemption.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { TestCluster } from "./harness.ts";
+import { TestCluster, until } from "./harness.ts";
 import type { SimProcess } from "./harness.ts";
 
 let c: TestCluster;
@@ -22,14 +22,6 @@ after(async () => {
   for (const s of sims) await s.stop();
   await c?.destroy();
 });
-
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 interface PodView { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { phase: string } }
 const pods = async (selector: string): Promise<PodView[]> =>

@@ -2,7 +2,6 @@
 // real API machinery, reached in process (or over HTTPS to test that transport).
 import { mkdtemp, rm } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { SqliteStorage } from "../../src/storage/sqlite/sqlite-storage.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
@@ -10,6 +9,7 @@ import { ensureClusterPki } from "../../src/util/pki/cluster.ts";
 import { Client } from "../../src/client/rest-client.ts";
 import { InProcessTransport } from "../../src/client/in-process-transport.ts";
 import { HttpsTransport } from "../../src/client/https-transport.ts";
+import { freePort } from "./free-port.ts";
 
 export interface TestApi {
   /** A client over the in-process transport, as system:masters. */
@@ -58,13 +58,3 @@ export async function startTestApi(): Promise<TestApi> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
