@@ -1,10 +1,18 @@
-// Objects every cluster has from its first start: the system namespaces and the `kubernetes` Service with
-// the API server's endpoints. Idempotent: a restart finds them and changes nothing.
+// Objects every cluster has from its first start: the system namespaces, the `kubernetes` Service with the API
+// server's endpoints, and the built-in PriorityClasses. Idempotent: a restart finds them and changes nothing,
+// and re-creates any that are missing.
 import type { KubeObject } from "../api/scheme.ts";
 import { StatusError } from "../api/errors.ts";
+import { SYSTEM_PRIORITY_CLASSES } from "../api/validation/scheduling.ts";
 import type { Registry } from "./registry/registry.ts";
 import type { WriteOptions } from "./registry/store.ts";
 import { IMMORTAL_NAMESPACES } from "./admission/namespace-lifecycle.ts";
+
+/** Upstream's descriptions of its system PriorityClasses. */
+const SYSTEM_PRIORITY_CLASS_DESCRIPTIONS: Record<string, string> = {
+  "system-node-critical": "Used for system critical pods that must not be moved from their current node.",
+  "system-cluster-critical": "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+};
 
 const SYSTEM: WriteOptions = { dryRun: false, fieldManager: "berth-apiserver", user: { username: "system:apiserver", groups: ["system:masters"] } };
 
@@ -17,7 +25,12 @@ async function ensure(registry: Registry, group: string, kind: string, obj: Kube
   } catch (err) {
     if (!(err instanceof StatusError && err.reason === "NotFound")) throw err;
   }
-  await store.create(namespace, obj, SYSTEM);
+  try {
+    await store.create(namespace, obj, SYSTEM);
+  } catch (err) {
+    // Another server starting at the same time created it first.
+    if (!(err instanceof StatusError && err.reason === "AlreadyExists")) throw err;
+  }
 }
 
 export async function bootstrapCluster(registry: Registry, opts: { apiServiceIp: string; advertiseAddress: string; port: number }): Promise<void> {
@@ -36,4 +49,13 @@ export async function bootstrapCluster(registry: Registry, opts: { apiServiceIp:
     metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
     subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: "https", port: opts.port, protocol: "TCP" }] }],
   });
+  for (const { name, value } of SYSTEM_PRIORITY_CLASSES) {
+    await ensure(registry, "scheduling.k8s.io", "PriorityClass", {
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name },
+      value,
+      description: SYSTEM_PRIORITY_CLASS_DESCRIPTIONS[name],
+    });
+  }
 }

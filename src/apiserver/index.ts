@@ -1,6 +1,7 @@
 // Assembles the API server over a Storage: watch cache, registry with admission, discovery, OpenAPI,
 // authentication, bootstrap objects, then the HTTPS listener.
 import type { AddressInfo } from "node:net";
+import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { resourceTypes } from "../api/resources.ts";
 import type { Storage } from "../storage/interface.ts";
 import { Ipv4Cidr } from "../util/cidr.ts";
@@ -10,10 +11,11 @@ import type { UserInfo } from "./authn/user.ts";
 import { WatchCache } from "./watchcache/watch-cache.ts";
 import { Registry } from "./registry/registry.ts";
 import { Lister } from "./registry/lister.ts";
-import { decodeStored } from "./registry/codec.ts";
+import { collectionPrefix, decodeStored } from "./registry/codec.ts";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
 import { serviceIpAllocation } from "./admission/service-ips.ts";
 import { defaultTolerationSeconds } from "./admission/default-tolerations.ts";
+import { priorityAdmission } from "./admission/priority.ts";
 import { Discovery } from "./handlers/discovery.ts";
 import { OpenApi } from "./handlers/openapi.ts";
 import { subresourceHandlers } from "./handlers/subresources.ts";
@@ -60,6 +62,17 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const admission = [
     namespaceLifecycle((name) => getObject("", "Namespace", undefined, name)),
     defaultTolerationSeconds(),
+    priorityAdmission({
+      get: async (name) => (await getObject("scheduling.k8s.io", "PriorityClass", undefined, name)) as unknown as PriorityClass | undefined,
+      // Pods read the cache (as upstream's lister does); PriorityClass writes read storage, so a default
+      // created a moment ago is seen.
+      list: async (consistent) => {
+        const prefix = collectionPrefix(registry.storeOf("scheduling.k8s.io", "PriorityClass").rt, undefined);
+        if (!consistent) return cache.list(prefix).map((c) => c.obj as unknown as PriorityClass);
+        const page = await cfg.storage.list({ prefix });
+        return page.kvs.map((kv) => decodeStored(kv.value, kv.modRevision) as unknown as PriorityClass);
+      },
+    }),
     serviceIpAllocation(cidr, async () => {
       const page = await cfg.storage.list({ prefix: "/registry/core/services/" });
       return page.kvs.map((kv) => JSON.parse(kv.value));
