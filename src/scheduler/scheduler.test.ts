@@ -134,6 +134,8 @@ test("a high-priority pod preempts a low-priority one on a full node", async (t)
   const classes = c.resource(resourceRef<PriorityClass>("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false));
   await classes.create({ metadata: { name: "low" }, value: 100 });
   await classes.create({ metadata: { name: "high" }, value: 1000 });
+  // A pod takes its preemptionPolicy from its class (the Priority admission refuses a disagreeing one).
+  await classes.create({ metadata: { name: "high-polite" }, value: 1000, preemptionPolicy: "Never" });
   await createNode(c, makeNode("only", { cpu: "1" }));
   // Stands in for the kubelet: pods being deleted from the node go away at once.
   const abort = new AbortController();
@@ -149,7 +151,7 @@ test("a high-priority pod preempts a low-priority one on a full node", async (t)
 
   await pods.create(makePod("low", { cpu: "800m", spec: { priorityClassName: "low" } }));
   assert.equal(await eventually(() => nodeOf("low"), 10_000, "low bound"), "only");
-  await pods.create(makePod("polite", { cpu: "800m", spec: { priorityClassName: "high", preemptionPolicy: "Never" } }));
+  await pods.create(makePod("polite", { cpu: "800m", spec: { priorityClassName: "high-polite" } }));
   const politeMsg = await eventually(async () => (await pods.get("default", "polite")).status?.conditions?.find((x) => x.type === "PodScheduled")?.message, 10_000, "polite pending");
   assert.equal(politeMsg, "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.");
   await pods.delete("default", "polite");
