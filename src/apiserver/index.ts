@@ -79,7 +79,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     }),
   ];
   const registry: Registry = new Registry(resourceTypes, { storage: cfg.storage, admission, now });
-  const handlers = subresourceHandlers({ serviceAccountKeys: cfg.serviceAccountKeys, getObject });
+  const handlers = subresourceHandlers({ serviceAccountKeys: cfg.serviceAccountKeys, getObject, now });
   const authenticator = createAuthenticator({
     saPublicKeyPem: cfg.serviceAccountKeys.publicKeyPem,
     staticTokens: cfg.staticTokens,

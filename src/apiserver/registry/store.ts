@@ -31,6 +31,11 @@ export interface WriteOptions {
   /** A system write with its own checks (pods/binding, namespaces/finalize): skips the kind's update validation. */
   skipValidation?: boolean;
   /**
+   * A system write that changes status along with the rest (pods/binding adds the PodScheduled condition as it
+   * sets spec.nodeName): the desired object's status is written instead of the stored one being kept.
+   */
+  withStatus?: boolean;
+  /**
    * The written object is the stored one with a patch applied: a uid it carries is data, validated as immutable
    * (422), not a precondition (409) as in an update's body. As upstream.
    */
@@ -188,7 +193,7 @@ export class ResourceStore {
     if (this.rt.namespaced) meta.namespace = namespace;
     if (opts.subresource === "status") {
       next.metadata = { ...cur.metadata, managedFields: cur.metadata?.managedFields ?? [] };
-    } else if (this.rt.status) {
+    } else if (this.rt.status && !opts.withStatus) {
       if (cur.status === undefined) delete next.status;
       else next.status = cur.status;
     }
