@@ -10,6 +10,7 @@ import { logger } from "../../util/log.ts";
 import { startApiServer } from "../../apiserver/index.ts";
 import { openStorage } from "./datastore.ts";
 import { runControlPlane } from "./control-plane.ts";
+import { ConfigError, loadConfiguration } from "../../scheduler/index.ts";
 import { parseServerFlags, SERVER_FLAGS, UsageError } from "./config.ts";
 import type { ServerConfig } from "./config.ts";
 
@@ -27,6 +28,18 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   if (cfg === "help") {
     process.stdout.write(`Usage: berth server [flags]\n\n${SERVER_FLAGS}`);
     return 0;
+  }
+  if (cfg.schedulerConfig && !cfg.disableScheduler) {
+    // An unreadable or malformed file stops the server before it starts, as kube-scheduler refuses to start.
+    try {
+      await loadConfiguration(cfg.schedulerConfig);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`berth server: --scheduler-config: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
   }
   return runServer(cfg);
 }
@@ -79,6 +92,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     rootCaPem: pki.caCert,
     controllers: !cfg.disableControllerManager,
     scheduler: !cfg.disableScheduler,
+    schedulerConfigFile: cfg.schedulerConfig,
     nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs,
     signal: abort.signal,
   });

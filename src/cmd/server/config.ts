@@ -17,6 +17,8 @@ export interface ServerConfig {
   clusterDns: string;
   disableControllerManager: boolean;
   disableScheduler: boolean;
+  /** A KubeSchedulerConfiguration file (YAML or JSON) for the scheduler; undefined: the default profile. */
+  schedulerConfig: string | undefined;
   /** How long a node may go without renewing its Lease before it is marked unreachable (ms). */
   nodeMonitorGracePeriodMs: number;
 }
@@ -34,6 +36,7 @@ export const SERVER_FLAGS = `Flags:
   --cluster-dns IP            cluster DNS Service IP (default 10.43.0.10)
   --disable-controller-manager  do not run the controllers in this process
   --disable-scheduler         do not run the scheduler in this process
+  --scheduler-config FILE     KubeSchedulerConfiguration (YAML or JSON) for the scheduler (default: the default profile)
   --node-monitor-grace-period DURATION  silence after which a node is unreachable (default 40s)
 `;
 
@@ -59,6 +62,7 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
         "cluster-dns": { type: "string" },
         "disable-controller-manager": { type: "boolean" },
         "disable-scheduler": { type: "boolean" },
+        "scheduler-config": { type: "string" },
         "node-monitor-grace-period": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -84,6 +88,7 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     clusterDns: v["cluster-dns"] ?? "10.43.0.10",
     disableControllerManager: v["disable-controller-manager"] ?? false,
     disableScheduler: v["disable-scheduler"] ?? false,
+    schedulerConfig: v["scheduler-config"] !== undefined ? resolve(v["scheduler-config"]) : undefined,
     nodeMonitorGracePeriodMs: durationFlag("node-monitor-grace-period", v["node-monitor-grace-period"] ?? "40s"),
   };
 }

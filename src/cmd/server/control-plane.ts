@@ -10,7 +10,7 @@ import { ApiEventRecorder } from "../../client/events.ts";
 import { LeaderElector } from "../../client/leader-election.ts";
 import type { ControllerContext, ControllerDescriptor } from "../../controllers/context.ts";
 import { controllerDescriptors } from "../../controllers/index.ts";
-import { scheduler } from "../../scheduler/index.ts";
+import { scheduler, schedulerWith } from "../../scheduler/index.ts";
 import { logger } from "../../util/log.ts";
 
 export interface ControlPlaneOptions<U> {
@@ -20,6 +20,8 @@ export interface ControlPlaneOptions<U> {
   rootCaPem: string;
   controllers: boolean;
   scheduler: boolean;
+  /** A KubeSchedulerConfiguration file for the scheduler; undefined: the default profile. */
+  schedulerConfigFile?: string;
   nodeMonitorGracePeriodMs: number;
   signal: AbortSignal;
 }
@@ -30,7 +32,7 @@ export function runControlPlane<U>(opts: ControlPlaneOptions<U>): Promise<void> 
   const identity = `${hostname()}_${randomBytes(8).toString("hex")}`;
   const groups: { name: "kube-controller-manager" | "kube-scheduler"; loops: ControllerDescriptor[] }[] = [];
   if (opts.controllers) groups.push({ name: "kube-controller-manager", loops: controllerDescriptors({ nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }) });
-  if (opts.scheduler) groups.push({ name: "kube-scheduler", loops: [scheduler] });
+  if (opts.scheduler) groups.push({ name: "kube-scheduler", loops: [opts.schedulerConfigFile ? schedulerWith({ configFile: opts.schedulerConfigFile }) : scheduler] });
   return Promise.all(groups.map(async (group) => {
     const transport = new InProcessTransport(opts.inject, opts.userFor(group.name));
     const client = new Client(transport, `${group.name}/v1.32.0 berth`);
