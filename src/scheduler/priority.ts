@@ -1,5 +1,6 @@
-// A pod's priority and preemption policy. The API server does not resolve priorityClassName into spec.priority
-// yet, so the scheduler does, from PriorityClasses (and the global default class), as upstream's admission would.
+// A pod's priority and preemption policy: spec.priority and spec.preemptionPolicy, which the API server's Priority
+// admission sets from the PriorityClass. Pods admitted without it (e.g. restored from another datastore) are
+// resolved here from the PriorityClasses, as that admission would.
 import type { Pod } from "kubernetes-types/core/v1";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import type { Store } from "../client/store.ts";
