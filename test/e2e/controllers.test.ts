@@ -122,9 +122,12 @@ test("a Service's Endpoints and EndpointSlices list its pods' IPs", async () => 
     const addrs = (ep.subsets?.[0]?.addresses ?? []).map((a: { ip: string }) => a.ip).sort();
     return JSON.stringify(addrs) === JSON.stringify(ips) && ep.subsets[0].ports[0].port === 8080;
   }, 20_000, "Endpoints");
-  const slices = (await jsonOf(["get", "endpointslices", "-l", "kubernetes.io/service-name=api"])).items as { endpoints: { addresses: string[]; conditions: { ready: boolean } }[] }[];
-  const sliceIps = slices.flatMap((s) => s.endpoints.filter((e) => e.conditions.ready).flatMap((e) => e.addresses)).sort();
-  assert.deepEqual(sliceIps, ips);
+  // The two controllers work independently: the slices may trail the Endpoints by a moment.
+  await until(async () => {
+    const slices = (await jsonOf(["get", "endpointslices", "-l", "kubernetes.io/service-name=api"])).items as { endpoints?: { addresses: string[]; conditions: { ready: boolean } }[] }[];
+    const sliceIps = slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions.ready).flatMap((e) => e.addresses)).sort();
+    return JSON.stringify(sliceIps) === JSON.stringify(ips);
+  }, 20_000, "EndpointSlices");
 });
 
 test("kubectl delete namespace empties and removes it", async () => {
