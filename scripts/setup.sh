@@ -8,3 +8,9 @@ if [ ! -x node_modules/.bin/node ] || [ package.json -nt node_modules/.package-l
   npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
 fi
 if [ ! -f generated/openapi-definitions.json ] || [ -n "$(find node_modules/kubernetes-types/package.json scripts/gen-openapi.ts src/api/openapi/list-semantics.ts src/api/openapi/formats.ts src/api/openapi/declared-defaults.ts -newer generated/openapi-definitions.json)" ]; then node_modules/.bin/node scripts/gen-openapi.ts; fi
+# etcd for the etcd datastore's tests (Debian's etcd-server, 3.4): installed once, quietly.
+if [ ! -x /usr/bin/etcd ] && command -v apt-get >/dev/null; then
+  echo "berth setup: installing etcd-server" >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
+fi
