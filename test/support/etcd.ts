@@ -22,15 +22,22 @@ export class TestEtcd {
   /** The client URL, e.g. http://127.0.0.1:23790. */
   readonly endpoint: string;
   readonly dataDir: string;
-  readonly #proc: ChildProcess;
+  readonly #args: string[];
+  #proc: ChildProcess;
   #logs = "";
 
-  private constructor(endpoint: string, dataDir: string, proc: ChildProcess) {
+  private constructor(endpoint: string, dataDir: string, args: string[]) {
     this.endpoint = endpoint;
     this.dataDir = dataDir;
-    this.#proc = proc;
+    this.#args = args;
+    this.#proc = this.#spawn();
+  }
+
+  #spawn(): ChildProcess {
+    const proc = spawn(ETCD, this.#args, { stdio: ["ignore", "pipe", "pipe"] });
     proc.stdout!.on("data", (d) => { this.#logs = (this.#logs + d).slice(-20_000); });
     proc.stderr!.on("data", (d) => { this.#logs = (this.#logs + d).slice(-20_000); });
+    return proc;
   }
 
   get logs(): string {
@@ -47,7 +54,7 @@ export class TestEtcd {
     const [clientPort, peerPort] = [await freePort(), await freePort()];
     const client = `http://127.0.0.1:${clientPort}`;
     const peer = `http://127.0.0.1:${peerPort}`;
-    const proc = spawn(ETCD, [
+    const args = [
       "--name", "test",
       "--data-dir", join(dataDir, "data"),
       "--listen-client-urls", client,
@@ -58,8 +65,8 @@ export class TestEtcd {
       "--initial-cluster-state", "new",
       "--log-level", "warn",
       ...(opts.args ?? []),
-    ], { stdio: ["ignore", "pipe", "pipe"] });
-    const etcd = new TestEtcd(client, dataDir, proc);
+    ];
+    const etcd = new TestEtcd(client, dataDir, args);
     try {
       await etcd.#waitHealthy(opts.readyTimeoutMs ?? 15_000);
     } catch (err) {
@@ -84,16 +91,31 @@ export class TestEtcd {
     throw new Error(`etcd at ${this.endpoint} did not become healthy${exited ? " (it exited)" : ""}:\n${this.#logs}`);
   }
 
+  /** Kills etcd (its data stays), for tests of an unreachable datastore; `resume()` starts it again. */
+  async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    await this.#halt(signal);
+  }
+
+  /** Starts a killed etcd again on the same ports and data, and waits until it is healthy. */
+  async resume(readyTimeoutMs = 15_000): Promise<void> {
+    this.#proc = this.#spawn();
+    await this.#waitHealthy(readyTimeoutMs);
+  }
+
   /** Stops etcd (SIGTERM, then SIGKILL after 5 s) and removes its data dir. */
   async stop(): Promise<void> {
+    await this.#halt("SIGTERM");
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  async #halt(signal: NodeJS.Signals): Promise<void> {
     const p = this.#proc;
     if (p.exitCode === null && p.signalCode === null) {
       const done = new Promise<void>((r) => p.once("exit", () => r()));
-      p.kill("SIGTERM");
+      p.kill(signal);
       const timer = setTimeout(() => p.kill("SIGKILL"), 5000);
       await done;
       clearTimeout(timer);
     }
-    await rm(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -71,3 +71,34 @@ test("closing the store ends its watches with Unavailable and refuses calls", as
   assert.equal(w.error()?.code, "Unavailable");
   await assert.rejects(s.get("/k"), (err: unknown) => err instanceof StorageError && err.code === "Unavailable");
 });
+
+test("while etcd is down requests fail fast; afterwards writes resume and a watch picks up where it stopped", async () => {
+  const own = await TestEtcd.start();
+  const s = await EtcdStorage.open({ endpoints: [own.endpoint], compactIntervalMs: 0, timeoutMs: 1000 });
+  try {
+    const w = await watchInto(s, "/", await s.currentRevision());
+    const a = await s.create("/a", "1");
+    await w.until(1);
+    await own.kill();
+    const started = Date.now();
+    await assert.rejects(s.get("/a"), (err: unknown) => err instanceof StorageError && (err.code === "Unavailable" || err.code === "Timeout"));
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    await own.resume();
+    let b;
+    for (const end = Date.now() + 5000; !b; ) {
+      try {
+        b = await s.create("/b", "2");
+      } catch (err) {
+        if (Date.now() > end) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await w.until(2, 5000);
+    assert.deepEqual(w.events, [{ type: "put", kv: a }, { type: "put", kv: b }]);
+    assert.equal(w.error(), undefined);
+    w.stop();
+  } finally {
+    await s.close();
+    await own.stop();
+  }
+});
