@@ -73,7 +73,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
   const addresses = hostAddresses();
   const pki = await ensureClusterPki(join(cfg.dataDir, "tls"), { hostnames: [hostname()], ips: [...new Set(["127.0.0.1", apiServiceIp, ...addresses])] });
   const token = await clusterToken(cfg);
-  const storage = await openStorage(cfg.datastoreEndpoint);
+  const storage = await openStorage(cfg.datastoreEndpoint, { tls: cfg.datastoreTls });
   const advertise = addresses.find((a) => a !== "127.0.0.1") ?? "127.0.0.1";
   const api = await startApiServer({
     storage,

@@ -9,6 +9,8 @@ export interface ServerConfig {
   bindAddress: string;
   /** sqlite://PATH, or etcd endpoints http://host:port,... */
   datastoreEndpoint: string;
+  /** PEM files for TLS to etcd (https:// endpoints): CA bundle, client certificate and key. Absolute paths. */
+  datastoreTls: DatastoreTlsFiles;
   token: string | undefined;
   disableAgent: boolean;
   nodeName: string | undefined;
@@ -23,11 +25,20 @@ export interface ServerConfig {
   nodeMonitorGracePeriodMs: number;
 }
 
+export interface DatastoreTlsFiles {
+  caFile: string | undefined;
+  certFile: string | undefined;
+  keyFile: string | undefined;
+}
+
 export const SERVER_FLAGS = `Flags:
   --data-dir DIR              where state, certificates and the kubeconfig live (default ~/.berth)
   --https-port PORT           API server port (default 6443)
   --bind-address ADDR         address to listen on (default 0.0.0.0)
   --datastore-endpoint URL    sqlite://PATH (default sqlite://<data-dir>/state.db) or http://host:port,... for etcd
+  --datastore-cafile FILE     CA bundle (PEM) to verify etcd's serving certificate (default: the system roots)
+  --datastore-certfile FILE   client certificate (PEM) presented to etcd; needs --datastore-keyfile
+  --datastore-keyfile FILE    private key (PEM) of --datastore-certfile
   --token TOKEN               shared secret for agents and further servers (default: generated, in <data-dir>/token)
   --disable-agent             do not run a node agent in this process
   --node-name NAME            this node's name (default: the host name)
@@ -54,6 +65,9 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
         "https-port": { type: "string" },
         "bind-address": { type: "string" },
         "datastore-endpoint": { type: "string" },
+        "datastore-cafile": { type: "string" },
+        "datastore-certfile": { type: "string" },
+        "datastore-keyfile": { type: "string" },
         token: { type: "string" },
         "disable-agent": { type: "boolean" },
         "node-name": { type: "string" },
@@ -75,11 +89,22 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
   const dataDir = resolve(v["data-dir"] ?? join(homedir(), ".berth"));
   const port = Number(v["https-port"] ?? 6443);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--https-port: invalid port ${v["https-port"]}`);
+  const datastoreEndpoint = v["datastore-endpoint"] ?? `sqlite://${join(dataDir, "state.db")}`;
+  const file = (f: string | undefined) => (f === undefined ? undefined : resolve(f));
+  const datastoreTls: DatastoreTlsFiles = { caFile: file(v["datastore-cafile"]), certFile: file(v["datastore-certfile"]), keyFile: file(v["datastore-keyfile"]) };
+  if ((datastoreTls.certFile === undefined) !== (datastoreTls.keyFile === undefined)) {
+    throw new UsageError("--datastore-certfile and --datastore-keyfile go together");
+  }
+  const tlsGiven = datastoreTls.caFile !== undefined || datastoreTls.certFile !== undefined;
+  if (tlsGiven && !datastoreEndpoint.split(",").every((e) => e.trim().startsWith("https://"))) {
+    throw new UsageError("--datastore-cafile/--datastore-certfile/--datastore-keyfile need https:// etcd endpoints in --datastore-endpoint");
+  }
   return {
     dataDir,
     httpsPort: port,
     bindAddress: v["bind-address"] ?? "0.0.0.0",
-    datastoreEndpoint: v["datastore-endpoint"] ?? `sqlite://${join(dataDir, "state.db")}`,
+    datastoreEndpoint,
+    datastoreTls,
     token: v.token,
     disableAgent: v["disable-agent"] ?? false,
     nodeName: v["node-name"],
