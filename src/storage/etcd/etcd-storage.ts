@@ -56,6 +56,8 @@ export class EtcdStorage implements Storage {
   /** The highest compact revision seen; etcd's can only have grown since. */
   #knownCompacted = 0;
   #closed = false;
+  /** Whether the last request reached etcd (false after Unavailable/Timeout), for health reporting. */
+  #reachable = true;
 
   /** Connects and checks that etcd answers (Unavailable/Timeout if not). */
   static async open(opts: EtcdStorageOptions): Promise<EtcdStorage> {
@@ -93,8 +95,12 @@ export class EtcdStorage implements Storage {
   async #unary<Req, Res>(m: Method<Req, Res>, req: Req): Promise<Res> {
     this.#open();
     try {
-      return await this.#client.unary(m, req);
+      const res = await this.#client.unary(m, req);
+      this.#reachable = true;
+      return res;
     } catch (err) {
+      const serr = toStorageError(err);
+      this.#reachable = serr.code !== "Unavailable" && serr.code !== "Timeout";
       if (isCompactedError(err)) throw toStorageError(err, await this.compactedRevision());
       throw toStorageError(err);
     }
@@ -271,6 +277,17 @@ export class EtcdStorage implements Storage {
     void tick();
   }
 
+  /**
+   * False while etcd is out of reach: the last request failed with Unavailable/Timeout, or a watch stream is
+   * broken and reconnecting. Not part of the Storage interface (the watch cache's `healthy` only turns false
+   * once a watch gives up); exposed for a readiness check.
+   */
+  get healthy(): boolean {
+    if (this.#closed || !this.#reachable) return false;
+    for (const w of this.#watches) if (w.broken) return false;
+    return true;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -301,6 +318,11 @@ class EtcdWatch {
   #failingSince: number | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #abort = () => this.#finish();
+
+  /** The stream broke and is being reopened. */
+  get broken(): boolean {
+    return this.#failingSince !== undefined;
+  }
 
   constructor(client: EtcdClient, opts: WatchOptions, ns: Buffer, retryMs: number, toKv: (kv: pb.KeyValue) => KeyValue, onDone: () => void) {
     this.#client = client;

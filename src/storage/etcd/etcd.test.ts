@@ -79,10 +79,12 @@ test("while etcd is down requests fail fast; afterwards writes resume and a watc
     const w = await watchInto(s, "/", await s.currentRevision());
     const a = await s.create("/a", "1");
     await w.until(1);
+    assert.equal(s.healthy, true);
     await own.kill();
     const started = Date.now();
     await assert.rejects(s.get("/a"), (err: unknown) => err instanceof StorageError && (err.code === "Unavailable" || err.code === "Timeout"));
     assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    assert.equal(s.healthy, false, "an unreachable etcd is reported unhealthy");
     await own.resume();
     let b;
     for (const end = Date.now() + 5000; !b; ) {
@@ -94,6 +96,7 @@ test("while etcd is down requests fail fast; afterwards writes resume and a watc
       }
     }
     await w.until(2, 5000);
+    assert.equal(s.healthy, true, "healthy again once etcd answers and the watch is back");
     assert.deepEqual(w.events, [{ type: "put", kv: a }, { type: "put", kv: b }]);
     assert.equal(w.error(), undefined);
     w.stop();
