@@ -4,6 +4,9 @@ import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { ensureClusterPki } from "../../util/pki/cluster.ts";
+import type { ClusterPki, ClusterPkiOptions } from "../../util/pki/cluster.ts";
+import type { Storage } from "../../storage/interface.ts";
+import { ClusterSecretsError, installPkiSecrets, loadOrStoreClusterSecrets } from "./shared-secrets.ts";
 import { writeKubeconfig } from "../../util/pki/kubeconfig.ts";
 import { Ipv4Cidr } from "../../util/cidr.ts";
 import { logger } from "../../util/log.ts";
@@ -48,20 +51,44 @@ function hostAddresses(): string[] {
   return Object.values(networkInterfaces()).flat().filter((i) => i && i.family === "IPv4").map((i) => i!.address);
 }
 
-/** The token agents and further servers join with: the flag, else the one stored, else a new one. */
-async function clusterToken(cfg: ServerConfig): Promise<string> {
-  const path = join(cfg.dataDir, "token");
-  if (cfg.token) {
-    await writeFile(path, cfg.token, { mode: 0o600 });
-    return cfg.token;
-  }
+/** The token remembered in the data dir from an earlier start, if any. */
+async function storedToken(cfg: ServerConfig): Promise<string | undefined> {
   try {
-    return (await readFile(path, "utf8")).trim();
+    return (await readFile(join(cfg.dataDir, "token"), "utf8")).trim() || undefined;
   } catch {
-    const token = randomBytes(24).toString("hex");
-    await writeFile(path, token, { mode: 0o600 });
-    return token;
+    return undefined;
   }
+}
+
+const rememberToken = (cfg: ServerConfig, token: string) => writeFile(join(cfg.dataDir, "token"), token, { mode: 0o600 });
+
+/**
+ * The PKI and the token agents and further servers join with (the flag, else the one remembered, else a new one).
+ * SQLite serves one server: the CA and keys live only in the data dir. On etcd the first server stores its CA and
+ * service-account key in the datastore, sealed under the token, and later servers take them over; each issues
+ * its own serving and admin certificates under that CA, so any server's kubeconfig works against every server.
+ */
+async function clusterPkiAndToken(cfg: ServerConfig, storage: Storage, names: ClusterPkiOptions): Promise<{ pki: ClusterPki; token: string }> {
+  const dir = join(cfg.dataDir, "tls");
+  const token = cfg.token ?? (await storedToken(cfg));
+  if (cfg.datastoreEndpoint.startsWith("sqlite://")) {
+    const t = token ?? randomBytes(24).toString("hex");
+    await rememberToken(cfg, t);
+    return { pki: await ensureClusterPki(dir, names), token: t };
+  }
+  const shared = await loadOrStoreClusterSecrets({
+    storage,
+    token,
+    local: async () => {
+      const { caCert, caKey, saPrivateKey } = await ensureClusterPki(dir, names);
+      return { caCert, caKey, saPrivateKey };
+    },
+  });
+  await rememberToken(cfg, shared.token);
+  if (await installPkiSecrets(dir, shared.secrets)) {
+    logger("server").info({ dir }, "took over the cluster CA and service-account key from the datastore");
+  }
+  return { pki: await ensureClusterPki(dir, names), token: shared.token };
 }
 
 async function runServer(cfg: ServerConfig): Promise<number> {
@@ -71,9 +98,19 @@ async function runServer(cfg: ServerConfig): Promise<number> {
   const abort = new AbortController();
   const apiServiceIp = new Ipv4Cidr(cfg.serviceCidr).at(1);
   const addresses = hostAddresses();
-  const pki = await ensureClusterPki(join(cfg.dataDir, "tls"), { hostnames: [hostname()], ips: [...new Set(["127.0.0.1", apiServiceIp, ...addresses])] });
-  const token = await clusterToken(cfg);
   const storage = await openStorage(cfg.datastoreEndpoint, { tls: cfg.datastoreTls });
+  let pki: ClusterPki;
+  let token: string;
+  try {
+    ({ pki, token } = await clusterPkiAndToken(cfg, storage, { hostnames: [hostname()], ips: [...new Set(["127.0.0.1", apiServiceIp, ...addresses])] }));
+  } catch (err) {
+    await storage.close();
+    if (err instanceof ClusterSecretsError) {
+      process.stderr.write(`berth server: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
   const advertise = addresses.find((a) => a !== "127.0.0.1") ?? "127.0.0.1";
   const api = await startApiServer({
     storage,
