@@ -1,11 +1,13 @@
 // berth: the command line. Subcommands parse their flags into typed config and start components.
 import { runServerCommand } from "./server/command.ts";
 import { runSimCommand } from "./sim/command.ts";
+import { runDatastoreCommand } from "./datastore/command.ts";
 
 const USAGE = `Usage: berth <command> [flags]
 
 Commands:
   server    Run a cluster: API server, datastore and (later) controllers, scheduler and node agent in one process
+  datastore Datastore operations: 'datastore migrate' copies a cluster between SQLite and etcd
   sim       Simulate nodes (kubelets) against a cluster, for tests and scale experiments
   help      Show this help
 
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return runServerCommand(rest);
     case "sim":
       return runSimCommand(rest);
+    case "datastore":
+      return runDatastoreCommand(rest);
     case undefined:
     case "help":
     case "--help":
