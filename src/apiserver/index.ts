@@ -101,7 +101,8 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     discovery: new Discovery(resourceTypes, new Set(handlers.keys())),
     openapi: new OpenApi(resourceTypes),
     metrics: new Metrics(),
-    readyChecks: { etcd: () => cache.healthy, "informer-sync": () => true },
+    // "etcd" is upstream's name for the datastore check, whichever backend it is.
+    readyChecks: { etcd: () => cache.healthy && cfg.storage.healthy, "informer-sync": () => true },
   });
   await bootstrapCluster(registry, { apiServiceIp: cidr.at(1), advertiseAddress: cfg.advertiseAddress, port: cfg.port });
   const address = await server.listen();

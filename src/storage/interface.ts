@@ -69,6 +69,8 @@ export class StorageError extends Error {
 }
 
 export interface Storage {
+  /** False while the datastore is out of reach (for /readyz); a local file is healthy until closed. */
+  readonly healthy: boolean;
   get(key: string): Promise<KeyValue | undefined>;
   list(opts: ListOptions): Promise<ListResult>;
   /** Fails with KeyExists if the key exists. */

@@ -71,3 +71,20 @@ test("a server whose etcd is unreachable refuses to start with a clear message",
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("while etcd is away /readyz fails on the datastore and writes fail fast with a Status; both recover without a restart", async () => {
+  assert.equal((await c.kubectl(["get", "--raw", "/readyz"])).code, 0);
+  await etcd.kill();
+  try {
+    const started = Date.now();
+    const write = await c.kubectl(["create", "configmap", "while-down", "--request-timeout=20s"]);
+    assert.notEqual(write.code, 0);
+    assert.ok(Date.now() - started < 10_000, "the write failed fast");
+    assert.match(write.stderr, /unavailable|timed out|Timeout/i);
+    await until(async () => /\[-\]etcd failed/.test((await c.kubectl(["get", "--raw", "/readyz?verbose"])).stdout + (await c.kubectl(["get", "--raw", "/readyz"])).stderr), 15_000, "readyz reporting etcd");
+  } finally {
+    await etcd.resume();
+  }
+  await until(async () => (await c.kubectl(["get", "--raw", "/readyz"])).code === 0, 30_000, "readyz ok again");
+  await c.ok(["create", "configmap", "after-recovery"]);
+});

@@ -277,11 +277,7 @@ export class EtcdStorage implements Storage {
     void tick();
   }
 
-  /**
-   * False while etcd is out of reach: the last request failed with Unavailable/Timeout, or a watch stream is
-   * broken and reconnecting. Not part of the Storage interface (the watch cache's `healthy` only turns false
-   * once a watch gives up); exposed for a readiness check.
-   */
+  /** False while etcd is out of reach: the last request failed with Unavailable/Timeout, or a watch is reconnecting. */
   get healthy(): boolean {
     if (this.#closed || !this.#reachable) return false;
     for (const w of this.#watches) if (w.broken) return false;

@@ -220,6 +220,10 @@ export class SqliteStorage implements Storage {
     return this.#compactor.compactRevision;
   }
 
+  get healthy(): boolean {
+    return !this.#closed;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
