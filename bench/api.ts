@@ -1,6 +1,8 @@
 // API server benchmark (issue #2's figures): starts `berth server` on a temporary SQLite data dir and drives it
 // over HTTPS/HTTP2 with N concurrent clients using the admin certificate.
-//   node_modules/.bin/node bench/api.ts [--objects 2000] [--clients 32] [--api-only]
+//   node_modules/.bin/node bench/api.ts [--objects 2000] [--clients 32] [--api-only] [--datastore-endpoint URL]
+// --datastore-endpoint is passed to the server as is (e.g. etcd's http://127.0.0.1:2379,...); default: SQLite
+// in the temporary data dir.
 // Prints creates/s, gets/s, merge-patches/s with p50/p99, LIST time, watch delivery p99, idle RSS and the
 // time to ready on an existing data dir.
 import http2 from "node:http2";
@@ -21,7 +23,8 @@ function connect(creds: Creds): http2.ClientHttp2Session {
   return s;
 }
 
-const { values } = parseArgs({ options: { objects: { type: "string", default: "2000" }, clients: { type: "string", default: "32" }, "api-only": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { objects: { type: "string", default: "2000" }, clients: { type: "string", default: "32" }, "api-only": { type: "boolean", default: false }, "datastore-endpoint": { type: "string" } } });
+const DATASTORE = values["datastore-endpoint"];
 /** --api-only: the API server alone, without the controllers and scheduler that watch every write. */
 const API_ONLY = values["api-only"];
 const OBJECTS = Number(values.objects);
@@ -32,7 +35,7 @@ interface Creds { url: string; ca: string; cert: string; key: string }
 
 async function startServer(dataDir: string, port: number): Promise<{ proc: ChildProcess; readyMs: number }> {
   const t0 = performance.now();
-  const proc = spawn(join(ROOT, "bin/berth"), ["server", "--data-dir", dataDir, "--https-port", String(port), "--disable-agent", "--bind-address", "127.0.0.1", ...(API_ONLY ? ["--disable-controller-manager", "--disable-scheduler"] : [])], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, BERTH_LOG_LEVEL: "warn" } });
+  const proc = spawn(join(ROOT, "bin/berth"), ["server", "--data-dir", dataDir, "--https-port", String(port), "--disable-agent", "--bind-address", "127.0.0.1", ...(API_ONLY ? ["--disable-controller-manager", "--disable-scheduler"] : []), ...(DATASTORE ? ["--datastore-endpoint", DATASTORE] : [])], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, BERTH_LOG_LEVEL: "warn" } });
   for (;;) {
     try {
       const creds = await loadCreds(dataDir);
