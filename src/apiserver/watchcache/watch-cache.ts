@@ -6,6 +6,7 @@ import type { KeyValue, Storage, StorageError, WatchEvent } from "../../storage/
 import type { KubeObject } from "../../api/scheme.ts";
 import { logger } from "../../util/log.ts";
 import { resourcePrefixOf, withVersionJson } from "../registry/codec.ts";
+import { sleep } from "../../util/sleep.ts";
 
 /**
  * One object as the cache holds it: its serialized form (with resourceVersion), shared by every response
@@ -124,17 +125,44 @@ export class WatchCache {
     for (const kv of kvs) {
       this.resource(resourcePrefixOf(kv.key)).items.set(kv.key, this.decode(kv));
     }
-    await this.storage.watch({
+    await this.follow(signal, revision!);
+  }
+
+  /** Follows the store's watch from a revision; a watch that ends while the datastore is away is resumed. */
+  private follow(signal: AbortSignal, afterRevision: number): Promise<void> {
+    return this.storage.watch({
       prefix: "/registry/",
-      afterRevision: revision!,
+      afterRevision,
       signal,
       onEvents: (events) => this.onEvents(events),
       onProgress: (rv) => this.advance(rv),
       onError: (err) => {
         this.failed = err;
-        this.log.error({ err: err.message, code: err.code }, "storage watch ended; the cache is stale");
+        if (signal.aborted) return;
+        if (err.code === "Compacted") {
+          // The history the cache missed is gone; only a restart (a fresh list) makes it whole again.
+          this.log.error({ err: err.message }, "storage watch fell behind compaction; the cache is stale");
+          return;
+        }
+        this.log.warn({ err: err.message, code: err.code }, "storage watch ended; resuming");
+        void this.resume(signal);
       },
     });
+  }
+
+  private async resume(signal: AbortSignal): Promise<void> {
+    for (let delayMs = 250; !signal.aborted; delayMs = Math.min(delayMs * 2, 5000)) {
+      await sleep(delayMs, signal);
+      if (signal.aborted) return;
+      try {
+        await this.follow(signal, this.revision);
+        this.failed = undefined;
+        this.log.info({ revision: this.revision }, "storage watch resumed");
+        return;
+      } catch {
+        // Still out of reach: try again after a longer pause.
+      }
+    }
   }
 
   /** Waits until the cache has seen every write up to rv (consistent reads from cache). */
