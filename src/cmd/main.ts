@@ -6,7 +6,7 @@ import { runDatastoreCommand } from "./datastore/command.ts";
 const USAGE = `Usage: berth <command> [flags]
 
 Commands:
-  server    Run a cluster: API server, datastore and (later) controllers, scheduler and node agent in one process
+  server    Run a cluster in one process: API server, datastore, controllers and scheduler (the node agent comes later)
   datastore Datastore operations: 'datastore migrate' copies a cluster between SQLite and etcd
   sim       Simulate nodes (kubelets) against a cluster, for tests and scale experiments
   help      Show this help
