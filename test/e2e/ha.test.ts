@@ -1,6 +1,7 @@
-// End-to-end: two `berth server` processes on one etcd form one cluster. They share the CA through the datastore
+// End-to-end: two `berth server` processes on one 3-member etcd cluster form one cluster. They share the CA through the datastore
 // (sealed under --token), so one server's kubeconfig works against the other; watches on one see writes through
-// the other; a wrong or missing token is refused; when one stops cleanly the other's controllers take over.
+// the other; a wrong or missing token is refused; writes go on when the etcd leader is killed; when one server
+// stops cleanly the other's controllers take over.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -9,11 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BERTH, KUBECTL, TestCluster, until } from "./harness.ts";
 import { TestEtcd } from "../support/etcd.ts";
+import type { TestEtcdCluster } from "../support/etcd.ts";
 import { EtcdStorage } from "../../src/storage/etcd/etcd-storage.ts";
 import { CLUSTER_SECRETS_KEY } from "../../src/cmd/server/shared-secrets.ts";
 
 const TOKEN = "ha-test-token";
-let etcd: TestEtcd;
+let etcd: TestEtcdCluster;
 let a: TestCluster;
 let b: TestCluster;
 
@@ -21,8 +23,8 @@ const holder = async (c: TestCluster) =>
   (await c.kubectl(["get", "lease", "-n", "kube-system", "kube-controller-manager", "-o", "jsonpath={.spec.holderIdentity}"])).stdout.trim();
 
 before(async () => {
-  etcd = await TestEtcd.start();
-  const args = ["--token", TOKEN, "--datastore-endpoint", etcd.endpoint];
+  etcd = await TestEtcd.startCluster(3);
+  const args = ["--token", TOKEN, "--datastore-endpoint", etcd.endpoints];
   a = await TestCluster.start(args);
   // A leads before B exists, so stopping A later must move the leadership.
   await until(async () => (await holder(a)) !== "", 10_000, "A to lead the controllers");
@@ -38,7 +40,7 @@ after(async () => {
 async function refusedServer(args: string[]): Promise<{ code: number | null; logs: string }> {
   const dir = await mkdtemp(join(tmpdir(), "berth-e2e-"));
   try {
-    const proc = spawn(BERTH, ["server", "--data-dir", dir, "--https-port", "0", "--disable-agent", "--bind-address", "127.0.0.1", "--datastore-endpoint", etcd.endpoint, ...args], {
+    const proc = spawn(BERTH, ["server", "--data-dir", dir, "--https-port", "0", "--disable-agent", "--bind-address", "127.0.0.1", "--datastore-endpoint", etcd.endpoints, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let logs = "";
@@ -73,7 +75,7 @@ test("a kubeconfig from A works against B; B serves A's writes and its watches s
   }
 
   // The secrets sit in etcd sealed, not as PEM.
-  const direct = await EtcdStorage.open({ endpoints: [etcd.endpoint], compactIntervalMs: 0 });
+  const direct = await EtcdStorage.open({ endpoints: etcd.endpoints.split(","), compactIntervalMs: 0 });
   try {
     const kv = await direct.get(CLUSTER_SECRETS_KEY);
     assert.ok(kv, "the cluster secrets are in the datastore");
@@ -89,6 +91,24 @@ test("a server with a wrong token, or none, is refused with a clear message", as
   assert.match(wrong.logs, /--token does not match the cluster stored in the datastore/);
   assert.notEqual(missing.code, 0);
   assert.match(missing.logs, /--token is required to join/);
+});
+
+test("killing the etcd leader: writes through both servers resume and nothing acknowledged is lost", async () => {
+  const leader = await etcd.leader();
+  await leader.kill();
+  try {
+    const written: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const server = i % 2 ? b : a;
+      const name = `after-kill-${i}`;
+      await until(async () => (await server.kubectl(["create", "configmap", name])).code === 0 || (await server.kubectl(["get", "configmap", name])).code === 0, 30_000, `${name} written`);
+      written.push(name);
+    }
+    const names = (await b.ok(["get", "configmaps", "-o", "name"])).split("\n");
+    for (const n of written) assert.ok(names.includes(`configmap/${n}`), n);
+  } finally {
+    await leader.resume();
+  }
 });
 
 test("when A stops, B's controllers take over", async () => {
