@@ -78,7 +78,11 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
       return page.kvs.map((kv) => JSON.parse(kv.value));
     }),
   ];
-  const registry: Registry = new Registry(resourceTypes, { storage: cfg.storage, admission, now });
+  const cached = (key: string) => {
+    const c = cache.get(key);
+    return c && { value: c.json, modRevision: c.rv };
+  };
+  const registry: Registry = new Registry(resourceTypes, { storage: cfg.storage, admission, now, cached });
   const handlers = subresourceHandlers({ serviceAccountKeys: cfg.serviceAccountKeys, getObject, now });
   const authenticator = createAuthenticator({
     saPublicKeyPem: cfg.serviceAccountKeys.publicKeyPem,
