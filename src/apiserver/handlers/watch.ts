@@ -5,7 +5,7 @@ import type { KubeObject, ResourceType } from "../../api/scheme.ts";
 import { expired } from "../../api/errors.ts";
 import { CachedObject } from "../watchcache/watch-cache.ts";
 import type { CacheEvent, CacheWatcher, WatchCache } from "../watchcache/watch-cache.ts";
-import { collectionPrefix, resourcePrefix } from "../registry/codec.ts";
+import { collectionPrefix, metadataJson, resourcePrefix } from "../registry/codec.ts";
 import type { ObjectFilter } from "../registry/filter.ts";
 import type { ListOptions } from "../registry/list-options.ts";
 import type { Response } from "../http/respond.ts";
@@ -61,7 +61,13 @@ export function serveWatch(cache: WatchCache, res: Response, w: WatchRequest): v
       headerSent = true;
       return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
     }
-    if (asMeta && type !== "ERROR" && type !== "BOOKMARK") return `{"type":"${type}","object":${JSON.stringify(partialMetadata(obj()))}}\n`;
+    if (asMeta && type !== "ERROR" && type !== "BOOKMARK") {
+      // The metadata is cut from the encoded object: a metadata-only watcher (the garbage collector watches every
+      // resource so) costs no decoding.
+      const meta = json && metadataJson(json);
+      const partial = meta ? `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${meta}}` : JSON.stringify(partialMetadata(obj()));
+      return `{"type":"${type}","object":${partial}}\n`;
+    }
     return `{"type":"${type}","object":${json ?? JSON.stringify(obj())}}\n`;
   };
 

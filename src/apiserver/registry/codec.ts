@@ -52,3 +52,26 @@ export function withVersionJson(value: string, modRevision: number): string {
   const sep = value.charCodeAt(cut) === 125 /* } */ ? "" : ",";
   return `${value.slice(0, cut)}"resourceVersion":"${modRevision}"${sep}${value.slice(cut)}`;
 }
+
+/**
+ * The text of an encoded object's metadata, cut out of its JSON without decoding it (objects are encoded
+ * metadata-first, so the first "metadata" key is the top-level one); undefined if it cannot be found.
+ */
+export function metadataJson(json: string): string | undefined {
+  const at = json.indexOf(METADATA);
+  if (at < 0) return undefined;
+  const start = at + METADATA.length - 1;
+  let depth = 0;
+  for (let i = start; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // Skip the string, honouring escapes, so braces inside values do not count.
+      for (i++; i < json.length && json.charCodeAt(i) !== 34; i++) if (json.charCodeAt(i) === 92 /* \ */) i++;
+    } else if (c === 123 /* { */) {
+      depth++;
+    } else if (c === 125 /* } */ && --depth === 0) {
+      return json.slice(start, i + 1);
+    }
+  }
+  return undefined;
+}
