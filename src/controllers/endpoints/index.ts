@@ -1,14 +1,13 @@
 // The Endpoints controller ("endpoint"): keeps an Endpoints object, named as its Service, listing the addresses
 // and ports of the pods each selector-bearing Service selects. Services without a selector are left alone (their
 // Endpoints are written by hand, or by the API server for `kubernetes`).
-import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
+import type { Endpoints, Service } from "kubernetes-types/core/v1";
 import { R } from "../../client/resources.ts";
 import { keyOf } from "../../client/rest-client.ts";
 import { objectOf } from "../../client/informer.ts";
-import { byNamespace } from "../../client/store.ts";
 import { Controller } from "../controller.ts";
 import type { ControllerDescriptor } from "../context.ts";
-import { selects } from "./service-pods.ts";
+import { watchServicesAndPods } from "./service-pod-handlers.ts";
 import { syncEndpoints } from "./sync.ts";
 import { TriggerTimeTracker } from "./trigger-time.ts";
 
@@ -18,25 +17,10 @@ export const endpointsController: ControllerDescriptor = {
     const services = ctx.informers.informer(R.services);
     const pods = ctx.informers.informer(R.pods);
     const endpoints = ctx.informers.informer(R.endpoints);
-    services.addIndex("namespace", byNamespace);
-    pods.addIndex("namespace", byNamespace);
     const deps = { services: services.store, pods: pods.store, endpoints: endpoints.store, client: ctx.client.resource(R.endpoints), triggerTimes: new TriggerTimeTracker() };
     const controller = new Controller("endpoint", (key) => syncEndpoints(deps, key), { workers: 5 });
 
-    const enqueueServicesOf = (pod: Pod) => {
-      for (const svc of services.store.byIndex("namespace", pod.metadata?.namespace ?? "")) if (selects(svc, pod)) controller.enqueue(keyOf(svc));
-    };
-    services.addHandlers({
-      onAdd: (s) => controller.enqueue(keyOf(s)),
-      onUpdate: (_, s) => controller.enqueue(keyOf(s)),
-      onDelete: (s) => controller.enqueue(keyOf(objectOf(s))),
-    });
-    pods.addHandlers({
-      onAdd: enqueueServicesOf,
-      // Old labels too: a pod that stopped matching must leave the Service's endpoints.
-      onUpdate: (old, pod) => { enqueueServicesOf(old); enqueueServicesOf(pod); },
-      onDelete: (p) => enqueueServicesOf(objectOf(p)),
-    });
+    watchServicesAndPods(services, pods, (key) => controller.enqueue(key));
     // Deleted Endpoints of a live Service are written again.
     endpoints.addHandlers({ onDelete: (e) => controller.enqueue(keyOf(objectOf(e))) });
 

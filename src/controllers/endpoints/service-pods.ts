@@ -21,7 +21,6 @@ export function selects(svc: Service, pod: Pod): boolean {
   return Object.entries(sel).every(([k, v]) => labels[k] === v);
 }
 
-export const isPodReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 const isTerminal = (pod: Pod): boolean => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 

@@ -1,7 +1,8 @@
 // The subsets a Service's Endpoints should hold: one address per pod that should be an endpoint, with the port
 // numbers this pod serves for each Service port, then repacked into groups of identical port sets.
 import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service } from "kubernetes-types/core/v1";
-import { findPort, hostnameFor, isPodReady, podIpsOfFamily, primaryFamily, shouldPodBeInEndpoints } from "./service-pods.ts";
+import { findPort, hostnameFor, podIpsOfFamily, primaryFamily, shouldPodBeInEndpoints } from "./service-pods.ts";
+import { isPodReady } from "../pod-util.ts";
 import { repackSubsets } from "./repack.ts";
 
 function addressOf(pod: Pod, svc: Service): EndpointAddress | undefined {

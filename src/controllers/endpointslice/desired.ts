@@ -3,7 +3,8 @@
 // consumers can drain them; `serving` still reports the pod's readiness.
 import type { Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointPort } from "kubernetes-types/discovery/v1";
-import { findPort, hostnameFor, isPodReady, podIpsOfFamily, shouldPodBeInEndpoints } from "../endpoints/service-pods.ts";
+import { findPort, hostnameFor, podIpsOfFamily, shouldPodBeInEndpoints } from "../endpoints/service-pods.ts";
+import { isPodReady } from "../pod-util.ts";
 
 export const ZONE_LABEL = "topology.kubernetes.io/zone";
 

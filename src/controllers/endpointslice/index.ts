@@ -1,14 +1,13 @@
 // The EndpointSlice controller ("endpointslice"): keeps discovery.k8s.io/v1 EndpointSlices for every Service with
 // a selector, at most 100 endpoints each, owned by the Service and labelled with its name and this controller.
-import type { Node, Pod } from "kubernetes-types/core/v1";
+import type { Node } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { R } from "../../client/resources.ts";
-import { keyOf } from "../../client/rest-client.ts";
 import { objectOf } from "../../client/informer.ts";
-import { BY_NODE_NAME, byNamespace, byNodeName } from "../../client/store.ts";
+import { BY_NODE_NAME, byNodeName } from "../../client/store.ts";
 import { Controller } from "../controller.ts";
 import type { ControllerDescriptor } from "../context.ts";
-import { selects } from "../endpoints/service-pods.ts";
+import { watchServicesAndPods } from "../endpoints/service-pod-handlers.ts";
 import { TriggerTimeTracker } from "../endpoints/trigger-time.ts";
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./plan.ts";
 import { ZONE_LABEL } from "./desired.ts";
@@ -29,8 +28,6 @@ export const endpointSliceController: ControllerDescriptor = {
     const pods = ctx.informers.informer(R.pods);
     const nodes = ctx.informers.informer(R.nodes);
     const slices = ctx.informers.informer(R.endpointslices);
-    services.addIndex("namespace", byNamespace);
-    pods.addIndex("namespace", byNamespace);
     pods.addIndex(BY_NODE_NAME, byNodeName);
     slices.addIndex(SLICES_BY_SERVICE, (s: EndpointSlice) => { const k = serviceKeyOf(s); return k ? [k] : []; });
     const tracker = new SliceWriteTracker();
@@ -40,23 +37,11 @@ export const endpointSliceController: ControllerDescriptor = {
     };
     const controller = new Controller("endpointslice", (key) => syncSlices(deps, key), { workers: 5 });
 
-    const enqueueServicesOf = (pod: Pod) => {
-      for (const svc of services.store.byIndex("namespace", pod.metadata?.namespace ?? "")) if (selects(svc, pod)) controller.enqueue(keyOf(svc));
-    };
+    const enqueueServicesOf = watchServicesAndPods(services, pods, (key) => controller.enqueue(key));
     // Pods on a node just seen, or whose zone changed, need their endpoints (re)written.
     const enqueueServicesOnNode = (node: Node) => {
       for (const pod of pods.store.byIndex(BY_NODE_NAME, node.metadata!.name!)) enqueueServicesOf(pod);
     };
-    services.addHandlers({
-      onAdd: (s) => controller.enqueue(keyOf(s)),
-      onUpdate: (_, s) => controller.enqueue(keyOf(s)),
-      onDelete: (s) => controller.enqueue(keyOf(objectOf(s))),
-    });
-    pods.addHandlers({
-      onAdd: enqueueServicesOf,
-      onUpdate: (old, pod) => { enqueueServicesOf(old); enqueueServicesOf(pod); },
-      onDelete: (p) => enqueueServicesOf(objectOf(p)),
-    });
     nodes.addHandlers({
       onAdd: enqueueServicesOnNode,
       onUpdate: (old, node) => { if (old.metadata?.labels?.[ZONE_LABEL] !== node.metadata?.labels?.[ZONE_LABEL]) enqueueServicesOnNode(node); },
