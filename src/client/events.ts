@@ -9,6 +9,7 @@ import type { Correlation } from "./event-correlator.ts";
 import type { Client, ResourceClient } from "./rest-client.ts";
 import type { ApiObject } from "./resources.ts";
 import { R } from "./resources.ts";
+import { metaTime } from "../util/time.ts";
 
 export type EventType = "Normal" | "Warning";
 
@@ -86,7 +87,7 @@ export class ApiEventRecorder implements EventRecorder {
   private makeEvent(obj: ApiObject, type: EventType, reason: string, message: string): Event {
     const ref = referenceTo(obj);
     const nowMs = this.now();
-    const now = new Date(nowMs).toISOString().replace(/\.\d+Z$/, "Z");
+    const now = metaTime(nowMs);
     return {
       apiVersion: "v1",
       kind: "Event",

@@ -115,4 +115,3 @@ async function checkAdoptable<T extends ApiObject>(opts: ClaimOptions<T>): Promi
 }
 
 /** A metav1.Time: RFC 3339 at second precision. */
-export const metaTime = (d: Date): string => d.toISOString().slice(0, 19) + "Z";

@@ -5,6 +5,7 @@ import type { Pod, PodCondition } from "kubernetes-types/core/v1";
 import type { Client } from "../client/rest-client.ts";
 import { R } from "../client/resources.ts";
 import { logger } from "../util/log.ts";
+import { metaTime } from "../util/time.ts";
 
 export interface ConditionUpdate {
   reason: string;
@@ -63,7 +64,7 @@ export class PodStatusWriter {
       reason: update.reason,
       message: update.message,
       lastProbeTime: null as unknown as string,
-      lastTransitionTime: cur?.status === "False" && cur.lastTransitionTime ? cur.lastTransitionTime : new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      lastTransitionTime: cur?.status === "False" && cur.lastTransitionTime ? cur.lastTransitionTime : metaTime(Date.now()),
     };
     const status: Record<string, unknown> = { conditions: [condition] };
     if (update.nominatedNodeName !== undefined) status.nominatedNodeName = update.nominatedNodeName;

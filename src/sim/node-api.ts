@@ -20,4 +20,3 @@ export interface NodeApi {
 }
 
 /** Times in API objects: RFC 3339 to the second. */
-export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, "Z");

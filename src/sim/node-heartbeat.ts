@@ -6,15 +6,15 @@ import { adoptedLease, leaseSpec, nodeLease, NODE_LEASE_NAMESPACE } from "./leas
 import type { LeaseHolder } from "./lease.ts";
 import { ownedNodeStatus, ownedStatusCurrent } from "./node-status.ts";
 import type { SimNode } from "./node-fleet.ts";
-import { rfc3339 } from "./node-api.ts";
 import type { NodeApi } from "./node-api.ts";
+import { metaTime } from "../util/time.ts";
 
 const holderOf = (api: NodeApi, node: SimNode): LeaseHolder => ({ name: node.name, uid: node.uid!, durationSeconds: api.leaseDurationSeconds });
 
 /** The owned status the node should report, given the Node as it stands. */
 export function wantedStatus(api: NodeApi, node: SimNode, current: Node | undefined): NodeStatus {
   const facts = { name: node.name, index: node.index, internalIp: node.internalIp, resources: api.resources, bootNonce: api.bootNonce };
-  return ownedNodeStatus(facts, current?.status, rfc3339(api.now()));
+  return ownedNodeStatus(facts, current?.status, metaTime(api.now()));
 }
 
 /** Posts the owned status as a strategic merge patch of nodes/{name}/status; false (and "gone") if the Node is. */

@@ -19,7 +19,7 @@ import { PodIpPool } from "./pod-ip-pool.ts";
 import { podStatusCurrent, runningPodStatus, terminatedPodStatus } from "./pod-status.ts";
 import type { PodNetwork } from "./pod-status.ts";
 import type { NodeFleet, SimNode } from "./node-fleet.ts";
-import { rfc3339 } from "./node-api.ts";
+import { metaTime } from "../util/time.ts";
 
 export interface PodLifecycleOptions {
   workers: number;
@@ -120,7 +120,7 @@ export class PodLifecycle {
     const node = this.fleet.get(pod.spec?.nodeName);
     if (node?.state !== "registered") return;
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, node);
-    const wanted = runningPodStatus(pod, this.network(pod, node), rfc3339(this.opts.now()));
+    const wanted = runningPodStatus(pod, this.network(pod, node), metaTime(this.opts.now()));
     if (podStatusCurrent(pod, wanted)) return;
     await this.throttle();
     await this.pods.updateStatus({ ...pod, status: wanted });
@@ -142,7 +142,7 @@ export class PodLifecycle {
     // Finalizers keep the pod: it must show its containers exited, or whoever holds the finalizer waits forever.
     if (left && !isTerminal(left)) {
       await this.throttle();
-      await this.pods.updateStatus({ ...left, status: terminatedPodStatus(left, this.network(left, node), rfc3339(this.opts.now())) });
+      await this.pods.updateStatus({ ...left, status: terminatedPodStatus(left, this.network(left, node), metaTime(this.opts.now())) });
     }
   }
 

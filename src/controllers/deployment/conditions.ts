@@ -1,7 +1,7 @@
 // Deployment conditions: the types and reasons kubectl and users read, and upstream's rules for setting them
 // (a condition with the same status and reason is left alone; lastTransitionTime only moves with the status).
 import type { Deployment, DeploymentCondition, DeploymentStatus } from "kubernetes-types/apps/v1";
-import { metaTime } from "../pod-util.ts";
+import { metaTime } from "../../util/time.ts";
 
 export const PROGRESSING = "Progressing";
 export const AVAILABLE = "Available";

@@ -8,6 +8,7 @@ import { R } from "../../client/resources.ts";
 import { isNotFound } from "../../client/errors.ts";
 import { applyReport } from "./conditions.ts";
 import { deleteNamespaceContent } from "./content.ts";
+import { metaTime } from "../../util/time.ts";
 
 export interface NamespaceControllerOptions {
   /**
@@ -19,7 +20,6 @@ export interface NamespaceControllerOptions {
 
 const FINALIZER = "kubernetes";
 
-const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, "Z");
 
 export function newNamespaceController(opts: NamespaceControllerOptions = {}): ControllerDescriptor {
   return {
@@ -44,7 +44,7 @@ async function reconcile(ctx: ControllerContext, ns: Namespace | undefined, opts
   const now = ctx.now();
   const { report, estimateSeconds } = await deleteNamespaceContent(ctx.client, ns, now);
   const namespaces = ctx.client.resource(R.namespaces);
-  const { conditions, changed } = applyReport(ns.status?.conditions, report, rfc3339(now));
+  const { conditions, changed } = applyReport(ns.status?.conditions, report, metaTime(now));
   const current = changed ? await namespaces.updateStatus({ ...ns, status: { ...ns.status, conditions } }) : ns;
   const failures = [report.discoveryFailure, report.groupVersionParsingFailure, ...report.contentFailures].filter((f) => f !== undefined);
   if (failures.length) throw new Error(`namespace ${ns.metadata.name} not emptied: ${failures.join("; ")}`);

@@ -2,12 +2,13 @@
 // NetworkUnavailable alone, as the network plugin owns it). Conditions the kubelet never posted are added as
 // Unknown too.
 import type { Node, NodeCondition } from "kubernetes-types/core/v1";
+import { metaTime } from "../../util/time.ts";
 
 const TYPES = ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"];
 
 /** The node's conditions with the monitored ones Unknown, or undefined when they already are. */
 export function unknownConditions(node: Node, now: Date): NodeCondition[] | undefined {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, "Z");
+  const stamp = metaTime(now);
   const conditions = [...(node.status?.conditions ?? [])];
   let changed = false;
   for (const type of TYPES) {

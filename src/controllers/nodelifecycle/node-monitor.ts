@@ -18,6 +18,7 @@ import { unknownConditions } from "./conditions.ts";
 import { reconcileTaints } from "./taints.ts";
 import { DisruptionTracker } from "./disruption.ts";
 import type { Logger } from "../../util/log.ts";
+import { metaTime } from "../../util/time.ts";
 
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
 
@@ -109,7 +110,7 @@ export class NodeMonitor {
 
   /** Pods on a node that is not Ready cannot be trusted to serve: their Ready condition turns False. */
   private async markPodsNotReady(node: string, now: Date): Promise<void> {
-    const stamp = now.toISOString().replace(/\.\d+Z$/, "Z");
+    const stamp = metaTime(now);
     for (const pod of this.deps.pods.byIndex(BY_NODE_NAME, node)) {
       if (!isReadyTrue(pod)) continue;
       const conditions = pod.status!.conditions!.map((c) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: stamp } : c));

@@ -10,6 +10,7 @@ import { isNotFound } from "../../client/errors.ts";
 import { R } from "../../client/resources.ts";
 import type { ReconcileResult } from "../controller.ts";
 import { evictionTime } from "./tolerations.ts";
+import { metaTime } from "../../util/time.ts";
 
 export interface TaintEvictionDeps {
   client: Client;
@@ -64,7 +65,7 @@ export class TaintEviction {
     this.deps.recorder.event(pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${key}`);
     this.deleting.add(uid);
     try {
-      const stamp = this.deps.now().toISOString().replace(/\.\d+Z$/, "Z");
+      const stamp = metaTime(this.deps.now());
       const condition = { type: "DisruptionTarget", status: "True", reason: "DeletionByTaintManager", message: "Taint manager: deleting due to NoExecute taint", lastTransitionTime: stamp };
       await pods.patch(namespace, name, { metadata: { uid }, status: { conditions: [condition] } }, "strategic", { subresource: "status" });
       await pods.delete(namespace, name, { preconditions: { uid } });

@@ -3,6 +3,7 @@
 // NoExecute (evict pods that do not tolerate it). While evictions are stopped (master disruption, see
 // disruption.ts) only the NoSchedule one is kept. Every other taint on the node is left exactly as it is.
 import type { Taint } from "kubernetes-types/core/v1";
+import { metaTime } from "../../util/time.ts";
 
 export const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
 export const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
@@ -29,6 +30,6 @@ export function reconcileTaints(current: Taint[], readyStatus: string | undefine
   const stale = current.filter((t) => isOurs(t) && !wanted.some((w) => w.key === t.key && w.effect === t.effect));
   const missing = wanted.filter((w) => !has(w));
   if (!stale.length && !missing.length) return undefined;
-  const timeAdded = now.toISOString().replace(/\.\d+Z$/, "Z");
+  const timeAdded = metaTime(now);
   return [...current.filter((t) => !stale.includes(t)), ...missing.map((w) => ({ ...w, timeAdded }))];
 }

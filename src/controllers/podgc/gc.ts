@@ -12,6 +12,7 @@ import { R } from "../../client/resources.ts";
 import type { Logger } from "../../util/log.ts";
 import type { ReconcileResult } from "../controller.ts";
 import { forceDeletePod } from "./force-delete.ts";
+import { metaTime } from "../../util/time.ts";
 
 /** Pods in the Succeeded or Failed phase, under the value "true". */
 export const TERMINATED_PODS = "podgc/terminated";
@@ -75,7 +76,7 @@ export class PodGc {
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    const stamp = new Date(now).toISOString().replace(/\.\d+Z$/, "Z");
+    const stamp = metaTime(now);
     const condition = { type: "DisruptionTarget", status: "True", reason: "DeletionByPodGC", message: "PodGC: node no longer exists", lastTransitionTime: stamp };
     for (const pod of pods) await forceDeletePod(this.deps.client, this.deps.log, pod, condition);
     this.missingSince.delete(name);

@@ -4,7 +4,8 @@ import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernet
 import type { ResourceClient } from "../../client/rest-client.ts";
 import { isDeepStrictEqual } from "node:util";
 import { labelSelectorMatcher } from "../../api/selectors/labels.ts";
-import { isPodAvailable, isPodReady, metaTime } from "../pod-util.ts";
+import { isPodAvailable, isPodReady } from "../pod-util.ts";
+import { metaTime } from "../../util/time.ts";
 
 const REPLICA_FAILURE = "ReplicaFailure";
 

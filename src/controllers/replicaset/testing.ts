@@ -3,7 +3,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Client } from "../../client/rest-client.ts";
 import { R } from "../../client/resources.ts";
-import { metaTime } from "../pod-util.ts";
+import { metaTime } from "../../util/time.ts";
 import { Informer } from "../../client/informer.ts";
 
 export interface PodState {

@@ -14,6 +14,7 @@ import { fitErrorMessage } from "../fit-error.ts";
 import { R } from "../../client/resources.ts";
 import { labelSelectorMatcher } from "../../api/selectors/labels.ts";
 import { logger } from "../../util/log.ts";
+import { metaTime } from "../../util/time.ts";
 
 const NAME = "DefaultPreemption";
 const NOT_HELPFUL = unresolvable("Preemption is not helpful for scheduling");
@@ -180,7 +181,7 @@ export function defaultPreemption(rawArgs: DefaultPreemptionArgs | undefined, ha
       status: "True",
       reason: "PreemptionByScheduler",
       message: `${pod.pod.spec?.schedulerName ?? handle.profileName}: preempting to accommodate a higher priority pod`,
-      lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      lastTransitionTime: metaTime(Date.now()),
     };
     await Promise.all(c.victims.map(async (v) => {
       const waiting = handle.waitingPod(v.key);
