@@ -22,6 +22,8 @@ import { subresourceHandlers } from "./handlers/subresources.ts";
 import { Metrics } from "./metrics.ts";
 import { ApiServer } from "./server.ts";
 import { bootstrapCluster } from "./bootstrap.ts";
+import { nodeJoinHandler } from "./handlers/node-join.ts";
+import type { NodeJoinOptions } from "./handlers/node-join.ts";
 
 export interface ApiServerConfig {
   storage: Storage;
@@ -33,6 +35,8 @@ export interface ApiServerConfig {
   serviceCidr: string;
   /** The address other components and pods reach the API server at. */
   advertiseAddress: string;
+  /** Lets agents join with the token (berth server passes its CA, token and a credentials issuer). */
+  nodeJoin?: NodeJoinOptions;
   signal: AbortSignal;
 }
 
@@ -107,6 +111,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     metrics: new Metrics(),
     // "etcd" is upstream's name for the datastore check, whichever backend it is.
     readyChecks: { etcd: () => cache.healthy && cfg.storage.healthy, "informer-sync": () => true },
+    nodeJoin: cfg.nodeJoin && nodeJoinHandler(cfg.nodeJoin),
   });
   await bootstrapCluster(registry, { apiServiceIp: cidr.at(1), advertiseAddress: cfg.advertiseAddress, port: cfg.port });
   const address = await server.listen();

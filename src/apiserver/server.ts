@@ -23,6 +23,7 @@ import { handleReview } from "./handlers/reviews.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OpenApi } from "./handlers/openapi.ts";
 import { versionInfo } from "./version.ts";
+import type { NodeJoinHandler } from "./handlers/node-join.ts";
 
 export interface ApiServerOptions {
   bindAddress: string;
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
   metrics: Metrics;
   /** Readiness checks by name (e.g. the datastore), for /readyz. */
   readyChecks: Record<string, () => boolean>;
+  /** Serves /berth/v1/cacerts and /berth/v1/node-credentials for agents joining with the token. */
+  nodeJoin?: NodeJoinHandler;
 }
 
 const PUBLIC_PATHS = new Set(["/version", "/healthz", "/livez", "/readyz"]);
@@ -109,6 +112,7 @@ export class ApiServer {
     let resource = "";
     try {
       const user = injectedUser ?? await this.authenticate(req);
+      if (this.opts.nodeJoin && await this.opts.nodeJoin(path, req, res, user)) return;
       if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
       const info = parseRequestInfo(req.method, path, query);
       if (info.kind === "resource") {

@@ -6,6 +6,9 @@ import { join } from "node:path";
 import { SqliteStorage } from "../../src/storage/sqlite/sqlite-storage.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { ensureClusterPki } from "../../src/util/pki/cluster.ts";
+import type { ClusterPki } from "../../src/util/pki/cluster.ts";
+import type { UserInfo } from "../../src/apiserver/authn/user.ts";
+import type { NodeJoinOptions } from "../../src/apiserver/handlers/node-join.ts";
 import { Client } from "../../src/client/rest-client.ts";
 import { InProcessTransport } from "../../src/client/in-process-transport.ts";
 import { HttpsTransport } from "../../src/client/https-transport.ts";
@@ -17,10 +20,18 @@ export interface TestApi {
   /** A new client over HTTPS with the admin certificate. */
   httpsClient(): Client;
   port: number;
+  /** The cluster CA the server's certificate is issued by. */
+  caPem: string;
   close(): Promise<void>;
 }
 
-export async function startTestApi(): Promise<TestApi> {
+export interface TestApiOptions {
+  staticTokens?: Map<string, UserInfo>;
+  /** Serve the node join endpoints, built from the test cluster's PKI. */
+  nodeJoin?: (pki: ClusterPki) => NodeJoinOptions;
+}
+
+export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> {
   const dir = await mkdtemp(join(tmpdir(), "berth-api-"));
   const pki = await ensureClusterPki(join(dir, "tls"), { hostnames: ["localhost"], ips: ["127.0.0.1"] });
   const storage = await SqliteStorage.open(join(dir, "state.db"));
@@ -31,7 +42,8 @@ export async function startTestApi(): Promise<TestApi> {
     port: await freePort(),
     tls: { cert: pki.servingCert, key: pki.servingKey, ca: pki.caCert },
     serviceAccountKeys: { privateKeyPem: pki.saPrivateKey, publicKeyPem: pki.saPublicKey },
-    staticTokens: new Map(),
+    staticTokens: opts.staticTokens ?? new Map(),
+    nodeJoin: opts.nodeJoin?.(pki),
     serviceCidr: "10.43.0.0/16",
     // The kubernetes Endpoints may not hold a loopback address.
     advertiseAddress: Object.values(networkInterfaces()).flat().find((i) => i?.family === "IPv4" && !i.internal)?.address ?? "192.0.2.1",
@@ -48,6 +60,7 @@ export async function startTestApi(): Promise<TestApi> {
       return new Client(t, "berth-test");
     },
     port: api.address.port,
+    caPem: pki.caCert,
     async close() {
       for (const t of transports) t.close();
       abort.abort();

@@ -25,6 +25,13 @@ export interface ClientCertRequest {
   days: number;
 }
 
+export interface ServingCertRequest {
+  commonName: string;
+  dnsNames: string[];
+  ips: string[];
+  days: number;
+}
+
 export interface ClusterPki {
   caCert: string;
   caKey: string;
@@ -35,6 +42,8 @@ export interface ClusterPki {
   saPrivateKey: string;
   saPublicKey: string;
   issueClientCert(req: ClientCertRequest): Promise<{ certPem: string; keyPem: string }>;
+  /** A serving certificate (and fresh key) under the cluster CA, e.g. for a node agent's own HTTPS endpoint. */
+  issueServingCert(req: ServingCertRequest): Promise<{ certPem: string; keyPem: string }>;
 }
 
 export const CLUSTER_DNS_NAMES = [
@@ -82,7 +91,7 @@ function parse(pem: string | undefined): X509Certificate | undefined {
 const ownsKey = (cert: X509Certificate, keyPem: string) => cert.publicKey.equals(createPublicKey(keyPem));
 
 /** Whether a leaf still fits: signed by this CA, carries this key, far from expiry, covers every requested name. */
-function leafIsCurrent(
+export function leafIsCurrent(
   cert: X509Certificate, ca: X509Certificate, keyPem: string, now: Date, names: { dnsNames?: string[]; ips?: string[] },
 ): boolean {
   if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey) || !ownsKey(cert, keyPem)) return false;
@@ -143,6 +152,14 @@ export async function ensureClusterPki(dir: string, opts: ClusterPkiOptions): Pr
       const keyPem = await generateKeyPem();
       const certPem = await (await certs()).issueLeafCert(ca, keyPem, {
         commonName: req.commonName, organizations: req.organizations, usage: "client",
+        ...validity(opts.now ?? new Date(), req.days),
+      });
+      return { certPem, keyPem };
+    },
+    async issueServingCert(req) {
+      const keyPem = await generateKeyPem();
+      const certPem = await (await certs()).issueLeafCert(ca, keyPem, {
+        commonName: req.commonName, usage: "server", dnsNames: req.dnsNames, ips: req.ips,
         ...validity(opts.now ?? new Date(), req.days),
       });
       return { certPem, keyPem };
