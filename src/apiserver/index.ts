@@ -1,6 +1,7 @@
 // Assembles the API server over a Storage: watch cache, registry with admission, discovery, OpenAPI,
 // authentication, bootstrap objects, then the HTTPS listener.
 import type { AddressInfo } from "node:net";
+import type { ServiceAccount } from "kubernetes-types/core/v1";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { resourceTypes } from "../api/resources.ts";
 import type { Storage } from "../storage/interface.ts";
@@ -15,6 +16,7 @@ import { collectionPrefix, decodeStored } from "./registry/codec.ts";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
 import { serviceIpAllocation } from "./admission/service-ips.ts";
 import { defaultTolerationSeconds } from "./admission/default-tolerations.ts";
+import { serviceAccountAdmission } from "./admission/service-account.ts";
 import { priorityAdmission } from "./admission/priority.ts";
 import { Discovery } from "./handlers/discovery.ts";
 import { OpenApi } from "./handlers/openapi.ts";
@@ -65,6 +67,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   };
   const admission = [
     namespaceLifecycle((name) => getObject("", "Namespace", undefined, name)),
+    serviceAccountAdmission(async (ns, name) => (await getObject("", "ServiceAccount", ns, name)) as ServiceAccount | undefined),
     defaultTolerationSeconds(),
     priorityAdmission({
       get: async (name) => (await getObject("scheduling.k8s.io", "PriorityClass", undefined, name)) as unknown as PriorityClass | undefined,
