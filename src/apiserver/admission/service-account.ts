@@ -37,15 +37,18 @@ function shouldAutomount(spec: PodSpec, sa: ServiceAccount | undefined): boolean
   return spec.automountServiceAccountToken ?? sa?.automountServiceAccountToken ?? true;
 }
 
-/** Adds the token volume (reusing one the pod already has) and its mount to every container lacking one there. */
+/**
+ * Adds the token volume (reusing one the pod already has) and its mount to every container lacking one there.
+ * Admission runs before validation, so null list entries are stepped over and left for validation to refuse.
+ */
 function mountToken(spec: PodSpec): void {
-  const existing = spec.volumes?.find((v) => v.name.startsWith(VOLUME_PREFIX));
+  const existing = spec.volumes?.find((v) => v?.name?.startsWith(VOLUME_PREFIX));
   const name = existing?.name ?? VOLUME_PREFIX + randomSuffix();
   const mount: VolumeMount = { name, readOnly: true, mountPath: TOKEN_MOUNT_PATH };
   let needed = false;
   const containers: Container[] = [...(spec.initContainers ?? []), ...spec.containers];
   for (const c of containers) {
-    if (c.volumeMounts?.some((m) => m.mountPath === TOKEN_MOUNT_PATH)) continue;
+    if (!c || c.volumeMounts?.some((m) => m?.mountPath === TOKEN_MOUNT_PATH)) continue;
     c.volumeMounts = [...(c.volumeMounts ?? []), { ...mount }];
     needed = true;
   }
