@@ -11,10 +11,13 @@ import { endpointsController } from "./endpoints/index.ts";
 import { endpointSliceController } from "./endpointslice/index.ts";
 import { nodeLifecycleController } from "./nodelifecycle/index.ts";
 import { podGcController } from "./podgc/index.ts";
+import { nodeIpamController } from "./nodeipam/index.ts";
 
 export interface ControllerManagerOptions {
   /** --node-monitor-grace-period: silence after which a node is unreachable (ms). */
   nodeMonitorGracePeriodMs: number;
+  /** --cluster-cidr: the range nodes' pod subnets come from. */
+  clusterCidr: string;
 }
 
 export function controllerDescriptors(opts: ControllerManagerOptions): ControllerDescriptor[] {
@@ -30,5 +33,6 @@ export function controllerDescriptors(opts: ControllerManagerOptions): Controlle
     endpointSliceController,
     nodeLifecycleController({ gracePeriodMs: opts.nodeMonitorGracePeriodMs }),
     podGcController({ quarantineMs: opts.nodeMonitorGracePeriodMs }),
+    nodeIpamController({ clusterCidr: opts.clusterCidr }),
   ];
 }

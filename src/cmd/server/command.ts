@@ -131,6 +131,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     scheduler: !cfg.disableScheduler,
     schedulerConfigFile: cfg.schedulerConfig,
     nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs,
+    clusterCidr: cfg.clusterCidr,
     signal: abort.signal,
   });
   const kubeconfig = join(cfg.dataDir, "kubeconfig.yaml");

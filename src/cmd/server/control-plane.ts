@@ -23,6 +23,7 @@ export interface ControlPlaneOptions<U> {
   /** A KubeSchedulerConfiguration file for the scheduler; undefined: the default profile. */
   schedulerConfigFile?: string;
   nodeMonitorGracePeriodMs: number;
+  clusterCidr: string;
   signal: AbortSignal;
 }
 
@@ -31,7 +32,7 @@ export function runControlPlane<U>(opts: ControlPlaneOptions<U>): Promise<void> 
   const log = logger("control-plane");
   const identity = `${hostname()}_${randomBytes(8).toString("hex")}`;
   const groups: { name: "kube-controller-manager" | "kube-scheduler"; loops: ControllerDescriptor[] }[] = [];
-  if (opts.controllers) groups.push({ name: "kube-controller-manager", loops: controllerDescriptors({ nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }) });
+  if (opts.controllers) groups.push({ name: "kube-controller-manager", loops: controllerDescriptors({ nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, clusterCidr: opts.clusterCidr }) });
   if (opts.scheduler) groups.push({ name: "kube-scheduler", loops: [opts.schedulerConfigFile ? schedulerWith({ configFile: opts.schedulerConfigFile }) : scheduler] });
   return Promise.all(groups.map(async (group) => {
     const transport = new InProcessTransport(opts.inject, opts.userFor(group.name));
