@@ -2,8 +2,8 @@
 // when it changed or a report is due. A Node deleted under the simulator is noticed here and left alone.
 import type { Node, NodeStatus } from "kubernetes-types/core/v1";
 import { isAlreadyExists, isNotFound } from "../client/errors.ts";
-import { adoptedLease, leaseSpec, nodeLease, NODE_LEASE_NAMESPACE } from "./lease.ts";
-import type { LeaseHolder } from "./lease.ts";
+import { adoptedLease, leaseSpec, nodeLease, NODE_LEASE_NAMESPACE } from "../client/node-lease.ts";
+import type { LeaseHolder } from "../client/node-lease.ts";
 import { ownedNodeStatus, ownedStatusCurrent } from "./node-status.ts";
 import type { SimNode } from "./node-fleet.ts";
 import type { NodeApi } from "./node-api.ts";

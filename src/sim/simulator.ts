@@ -10,7 +10,7 @@ import { R } from "../client/resources.ts";
 import { Informer } from "../client/informer.ts";
 import { isAlreadyExists, StatusError } from "../client/errors.ts";
 import { LeanResourceClient } from "./lean-resource-client.ts";
-import { NODE_LEASE_NAMESPACE } from "./lease.ts";
+import { NODE_LEASE_NAMESPACE } from "../client/node-lease.ts";
 import { NodeFleet } from "./node-fleet.ts";
 import type { NodeApi } from "./node-api.ts";
 import { registerNode } from "./node-registration.ts";

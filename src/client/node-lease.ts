@@ -1,5 +1,6 @@
-// A node's heartbeat Lease (coordination.k8s.io/v1 in kube-node-lease), as the kubelet keeps it: named after the
-// node, held by it, owned by the Node (so it goes when the Node goes), renewTime in microseconds.
+// A node's heartbeat Lease (coordination.k8s.io/v1 in kube-node-lease), as the kubelet keeps it, shared by the node
+// agent and the simulator: named after the node, held by it, owned by the Node (so it goes when the Node goes),
+// renewTime in microseconds.
 import type { Lease } from "kubernetes-types/coordination/v1";
 
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
