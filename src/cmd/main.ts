@@ -2,12 +2,14 @@
 import { runServerCommand } from "./server/command.ts";
 import { runSimCommand } from "./sim/command.ts";
 import { runDatastoreCommand } from "./datastore/command.ts";
+import { runImageCommand } from "./image/command.ts";
 
 const USAGE = `Usage: berth <command> [flags]
 
 Commands:
   server    Run a cluster in one process: API server, datastore, controllers and scheduler (the node agent comes later)
   datastore Datastore operations: 'datastore migrate' copies a cluster between SQLite and etcd
+  image     Build or import local images for the node agent's containerd (no registry needed)
   sim       Simulate nodes (kubelets) against a cluster, for tests and scale experiments
   help      Show this help
 
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return runSimCommand(rest);
     case "datastore":
       return runDatastoreCommand(rest);
+    case "image":
+      return runImageCommand(rest);
     case undefined:
     case "help":
     case "--help":
