@@ -14,3 +14,18 @@ if [ ! -x /usr/bin/etcd ] && command -v apt-get >/dev/null; then
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
 fi
+# containerd, runc, the CNI plugins and a static busybox for the node agent (Debian's packages): installed once,
+# quietly, only those missing.
+missing=()
+for pkg in containerd runc containernetworking-plugins busybox-static; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+  echo "berth setup: installing ${missing[*]}" >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The built-in images (busybox, pause) as OCI archives in var/images, rebuilt when the builder or busybox changed.
+if [ ! -d var/images ] || [ -n "$(find scripts/build-images.ts src/kubelet/images /bin/busybox -newer var/images 2>/dev/null)" ]; then
+  node_modules/.bin/node scripts/build-images.ts
+fi
