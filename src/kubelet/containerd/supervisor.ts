@@ -3,7 +3,7 @@
 // restart (their shims stay up), so a restart only interrupts the CRI for a moment.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { closeSync, existsSync, openSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { logger } from "../../util/log.ts";
 import { sleep } from "../../util/sleep.ts";
@@ -115,7 +115,7 @@ class Supervisor {
         log.error({ err }, "containerd could not be started");
       });
     });
-    if (proc.pid !== undefined) void writeFile(this.#paths.pidFile, `${proc.pid}\n`);
+    if (proc.pid !== undefined) writeFileSync(this.#paths.pidFile, `${proc.pid}\n`);
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null, ranMs: number): void {

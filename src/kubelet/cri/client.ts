@@ -98,13 +98,13 @@ export class CriClient implements CriRuntime {
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
-    // Sandbox setup pulls nothing here but runs CNI, which may be slow on a busy node: allow the pull deadline.
+    // The runtime pulls the sandbox image first when it lacks it: allow the pull deadline.
     const r = await this.#runtime("RunPodSandbox", { config }, PULL_TIMEOUT_MS);
     return r.podSandboxId;
   }
 
   async stopPodSandbox(podSandboxId: string): Promise<void> {
-    await this.#runtime("StopPodSandbox", { podSandboxId }, PULL_TIMEOUT_MS);
+    await this.#runtime("StopPodSandbox", { podSandboxId });
   }
 
   async removePodSandbox(podSandboxId: string): Promise<void> {
