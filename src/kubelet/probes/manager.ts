@@ -71,9 +71,9 @@ export class ProbeManager {
       reported: { readiness: "failure", liveness: "success" },
       workers: {},
     };
-    let pod_ = this.#pods.get(podUid);
-    if (!pod_) this.#pods.set(podUid, (pod_ = new Map()));
-    pod_.set(container.name, state);
+    let containers = this.#pods.get(podUid);
+    if (!containers) this.#pods.set(podUid, (containers = new Map()));
+    containers.set(container.name, state);
 
     const target = { podIP, containerId, cri: this.#o.cri, container };
     for (const kind of KINDS) {
