@@ -139,7 +139,7 @@ class Supervisor {
   async #waitReady(): Promise<void> {
     const deadline = Date.now() + this.#readyTimeoutMs;
     let lastErr: unknown;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.#stopping) {
       if (!this.#proc) throw new Error(`containerd exited during startup; see ${this.#paths.log}`);
       if (existsSync(this.#paths.socket)) {
         const cri = CriClient.connect(this.#paths.socket, { timeoutMs: PROBE_TIMEOUT_MS });
@@ -154,6 +154,7 @@ class Supervisor {
       }
       await sleep(READY_POLL_MS);
     }
+    if (this.#stopping) throw new Error("containerd was stopped before its CRI answered");
     throw new Error(`containerd's CRI did not answer within ${this.#readyTimeoutMs} ms (${String(lastErr)}); see ${this.#paths.log}`);
   }
 

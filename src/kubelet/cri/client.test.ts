@@ -2,12 +2,14 @@
 // makes for one pod, from sandbox to removal.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startTestContainerd } from "../../../test/support/containerd.ts";
 import type { TestContainerd } from "../../../test/support/containerd.ts";
 import { Ipv4Cidr } from "../../util/cidr.ts";
+import { buildImageArchive } from "../images/archive.ts";
+import { importImageArchive } from "../images/import.ts";
 import { CriError } from "./client.ts";
 import type { ContainerConfig, ContainerState, PodSandboxConfig } from "./types.ts";
 import type { CriRuntime } from "./types.ts";
@@ -55,6 +57,25 @@ describe("CriClient against containerd", () => {
     assert.ok(tags.includes("registry.k8s.io/pause:3.6"));
   });
 
+  it("removes an imported image; reports the image filesystem", async () => {
+    const rootfs = await mkdtemp(join(tmpdir(), "berth-cri-rootfs-"));
+    try {
+      await writeFile(join(rootfs, "file"), "content\n");
+      const built = await buildImageArchive({ rootfsDir: rootfs, reference: "berth-test/removable:1", out: join(logDir, "removable.tar") });
+      await importImageArchive(ctrd.endpoint, built.out);
+      const image = await ctrd.cri.imageStatus("berth-test/removable:1");
+      assert.equal(image?.id, built.configDigest);
+      await ctrd.cri.removeImage("berth-test/removable:1");
+      assert.equal(await ctrd.cri.imageStatus("berth-test/removable:1"), undefined);
+      await ctrd.cri.removeImage("berth-test/removable:1"); // idempotent
+    } finally {
+      await rm(rootfs, { recursive: true, force: true });
+    }
+    // Usage figures are sampled every 10 s by containerd (stats_collect_period), so only the mountpoint is certain.
+    const [fs] = await ctrd.cri.imageFsInfo();
+    assert.ok(fs!.mountpoint.startsWith(ctrd.dir));
+  });
+
   it("runs a pod: sandbox with an IP, a container's log, exec, exit code, stop and removal", async () => {
     const { cri } = ctrd;
     const sandboxConfig: PodSandboxConfig = {
@@ -100,6 +121,15 @@ describe("CriClient against containerd", () => {
     const stats = await cri.containerStats(sleeperId);
     assert.equal(stats.attributes.id, sleeperId);
     assert.equal(stats.attributes.metadata.name, "sleeper");
+    assert.ok((await cri.listContainerStats()).some((s) => s.attributes.id === sleeperId));
+
+    await cri.updateContainerResources(sleeperId, { cpuShares: 256, memoryLimitInBytes: 64 * 1024 * 1024 });
+
+    // Streaming calls hand out URLs on containerd's loopback stream server.
+    const execUrl = await cri.exec({ containerId: sleeperId, cmd: ["sh"], tty: false, stdin: true, stdout: true, stderr: true });
+    assert.match(execUrl, /^http:\/\/127\.0\.0\.1:\d+\/exec\//);
+    assert.match(await cri.attach({ containerId: sleeperId, tty: false, stdin: false, stdout: true, stderr: true }), /^http:\/\/127\.0\.0\.1:\d+\/attach\//);
+    assert.match(await cri.portForward(sandboxId, [80]), /^http:\/\/127\.0\.0\.1:\d+\/portforward\//);
 
     // A container that echoes and exits with a code.
     const echo: ContainerConfig = {
