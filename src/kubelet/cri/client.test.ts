@@ -117,6 +117,10 @@ describe("CriClient against containerd", () => {
     assert.equal(ok.stderr.toString(), "oops\n");
     const id = await cri.execSync(sleeperId, ["id", "-u"], 10);
     assert.equal(id.stdout.toString().trim(), "0");
+    // The busybox image's applets are on PATH and its users resolve.
+    const tools = await cri.execSync(sleeperId, ["sh", "-c", "which wget nc httpd sleep && id -u nobody && test -d /tmp"], 10);
+    assert.equal(tools.exitCode, 0, tools.stderr.toString());
+    assert.deepEqual(tools.stdout.toString().trim().split("\n"), ["/usr/bin/wget", "/usr/bin/nc", "/usr/sbin/httpd", "/bin/sleep", "65534"]);
 
     const stats = await cri.containerStats(sleeperId);
     assert.equal(stats.attributes.id, sleeperId);
