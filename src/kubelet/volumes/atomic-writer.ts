@@ -72,7 +72,8 @@ export async function writeAtomically(targetDir: string, payload: Payload, now: 
   }
   await mkdir(targetDir, { recursive: true });
   const old = await currentVersion(targetDir);
-  if (old && await sameContent(join(targetDir, old), payload)) return false;
+  // A dangling ..data (a crash mid-cleanup) counts as different and is rewritten.
+  if (old && await sameContent(join(targetDir, old), payload).catch(() => false)) return false;
 
   const version = await mkdtemp(join(targetDir, timestampDirPrefix(now)));
   await chmod(version, 0o755);
