@@ -12,7 +12,7 @@ import { R } from "../../client/resources.ts";
 import type { Transport } from "../../client/transport.ts";
 import { VolumeError } from "./errors.ts";
 import { isMountPoint } from "./mounts.ts";
-import { VolumeManager } from "./volume-manager.ts";
+import { VolumeManager } from "./manager.ts";
 
 let api: TestApi;
 let dir: string;
