@@ -58,7 +58,7 @@ test("a peer's ping is echoed; a reset stream ends; the session's end ends open 
   const r = client.open({ n: "1" });
   await client.replied(r);
   streams[0]!.reset();
-  await once(r, "close");
+  assert.equal(await text(r), "");
 
   const kept = client.open({ n: "2" });
   await client.replied(kept);

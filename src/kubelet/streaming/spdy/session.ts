@@ -22,6 +22,8 @@ export class SpdyStream extends Duplex {
   /** Set once the peer's SYN_REPLY arrived (streams we opened) or we replied (streams the peer opened). */
   replyHeaders: SpdyHeaders | undefined;
   private remoteEnded = false;
+  /** The peer reset the stream: nothing more may be sent on it. */
+  private reset_ = false;
 
   constructor(session: SpdySession, id: number, headers: SpdyHeaders) {
     super({ allowHalfOpen: true });
@@ -51,12 +53,14 @@ export class SpdyStream extends Duplex {
   override _read(): void { /* data is pushed as frames arrive */ }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.reset_) return cb();
     const frames: Buffer[] = [];
     for (let off = 0; off < chunk.length; off += DATA_CHUNK) frames.push(encodeData(this.id, chunk.subarray(off, off + DATA_CHUNK), false));
     this.session.send(() => Buffer.concat(frames)).then(() => cb(), (err: Error) => cb(this.session.isClosed ? null : err));
   }
 
   override _final(cb: (err?: Error | null) => void): void {
+    if (this.reset_) return cb();
     // Once the connection is gone there is no one to tell; the stream still finishes so readers see its data.
     this.session.send(() => encodeData(this.id, Buffer.alloc(0), true)).then(() => cb(), (err: Error) => cb(this.session.isClosed ? null : err));
   }
@@ -66,6 +70,16 @@ export class SpdyStream extends Duplex {
     if (this.remoteEnded) return;
     if (data.length) this.push(data);
     if (fin) this.remoteEnd();
+  }
+
+  /**
+   * @internal The peer reset the stream. What it sent stays readable (runtimes reset the error stream right after
+   * writing the exit status); writes are dropped.
+   */
+  remoteReset(): void {
+    this.reset_ = true;
+    this.remoteEnd();
+    this.end();
   }
 
   /** @internal */
@@ -214,9 +228,7 @@ export class SpdySession extends EventEmitter {
         return;
       case "rst_stream": {
         const s = this.streams.get(f.streamId);
-        if (!s) return;
-        s.remoteEnd();
-        s.destroy();
+        s?.remoteReset();
         return;
       }
       case "ping":
