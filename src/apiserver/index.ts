@@ -24,6 +24,8 @@ import { subresourceHandlers } from "./handlers/subresources.ts";
 import { Metrics } from "./metrics.ts";
 import { ApiServer } from "./server.ts";
 import { bootstrapCluster } from "./bootstrap.ts";
+import { NodeProxy } from "./handlers/node-proxy.ts";
+import type { KubeletClientCredentials } from "./handlers/node-proxy.ts";
 import { nodeJoinHandler } from "./handlers/node-join.ts";
 import type { NodeJoinOptions } from "./handlers/node-join.ts";
 
@@ -40,6 +42,8 @@ export interface ApiServerConfig {
   /** Lets agents join with the token (berth server passes its CA, token and a credentials issuer). */
   nodeJoin?: NodeJoinOptions;
   signal: AbortSignal;
+  /** The API server's client certificate for node agents (pods/log, exec, attach, portforward). */
+  kubeletClient?: KubeletClientCredentials;
 }
 
 export interface RunningApiServer {
@@ -115,6 +119,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     // "etcd" is upstream's name for the datastore check, whichever backend it is.
     readyChecks: { etcd: () => cache.healthy && cfg.storage.healthy, "informer-sync": () => true },
     nodeJoin: cfg.nodeJoin && nodeJoinHandler(cfg.nodeJoin),
+    nodeProxy: new NodeProxy({ getObject, ...(cfg.kubeletClient ? { kubeletClient: cfg.kubeletClient } : {}) }),
   });
   await bootstrapCluster(registry, { apiServiceIp: cidr.at(1), advertiseAddress: cfg.advertiseAddress, port: cfg.port });
   const address = await server.listen();

@@ -2,6 +2,7 @@
 // routing to discovery, OpenAPI, health, metrics, reviews and resource handlers.
 import http2 from "node:http2";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { unauthorized, notFound, StatusError } from "../api/errors.ts";
@@ -23,6 +24,8 @@ import { handleReview } from "./handlers/reviews.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OpenApi } from "./handlers/openapi.ts";
 import { versionInfo } from "./version.ts";
+import { rejectUpgrade } from "./handlers/node-proxy.ts";
+import type { NodeProxy } from "./handlers/node-proxy.ts";
 import type { NodeJoinHandler } from "./handlers/node-join.ts";
 
 export interface ApiServerOptions {
@@ -38,6 +41,8 @@ export interface ApiServerOptions {
   readyChecks: Record<string, () => boolean>;
   /** Serves /berth/v1/cacerts and /berth/v1/node-credentials for agents joining with the token. */
   nodeJoin?: NodeJoinHandler;
+  /** pods/log, exec, attach and portforward, proxied to node agents. */
+  nodeProxy: NodeProxy;
 }
 
 const PUBLIC_PATHS = new Set(["/version", "/healthz", "/livez", "/readyz"]);
@@ -72,6 +77,8 @@ export class ApiServer {
       void this.handle(req, res);
     });
     for (const l of this.server.listeners("stream")) this.server.removeListener("stream", l as never);
+    // Upgrades (exec, attach, port-forward over WebSocket or SPDY) come on HTTP/1.1 only.
+    this.server.on("upgrade", (message: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(message, socket, head));
     this.server.on("stream", onStream);
     // Watches are long-lived: no idle timeout closes a connection under them.
     this.server.setTimeout(0);
@@ -119,6 +126,7 @@ export class ApiServer {
         verb = info.verb;
         resource = info.resource;
         if (info.verb === "create" && await handleReview(info, req, res, user, this.opts.authenticator)) return;
+        if (this.opts.nodeProxy.handles(info)) return await this.opts.nodeProxy.serve(info, req, res, query);
         await handleResource(this.opts.resources, info, req, res, query, user);
       } else {
         this.handleNonResource(path, req, res);
@@ -128,6 +136,22 @@ export class ApiServer {
       sendError(res, err);
     } finally {
       if (verb !== "watch") this.opts.metrics.observe(verb, resource, Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
+
+  private async handleUpgrade(message: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on("error", () => undefined);
+    try {
+      const req: Request = { method: message.method ?? "GET", url: message.url ?? "/", headers: message.headers, socket: message.socket as TLSSocket, body: message };
+      if (!await this.authenticate(req)) throw unauthorized();
+      const url = message.url ?? "/";
+      const q = url.indexOf("?");
+      const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
+      const info = parseRequestInfo(message.method ?? "GET", q < 0 ? url : url.slice(0, q), query);
+      if (!this.opts.nodeProxy.handles(info)) throw notFoundPath(url);
+      await this.opts.nodeProxy.upgrade(info, message, socket, head, query);
+    } catch (err) {
+      rejectUpgrade(socket, err);
     }
   }
 
