@@ -195,9 +195,13 @@ class Handler {
   private acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string, then: (ws: import("ws").WebSocket) => void): void {
     let wss = this.websockets.get(protocol);
     if (!wss) {
-      wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: () => protocol });
+      // ws refuses subprotocols that are not RFC 7230 tokens, and kubectl's port-forward tunnel offers
+      // "SPDY/3.1+portforward.k8s.io": the offer is taken off the request and the answer added here.
+      wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+      wss.on("headers", (headers: string[]) => headers.push(`Sec-WebSocket-Protocol: ${protocol}`));
       this.websockets.set(protocol, wss);
     }
+    delete req.headers["sec-websocket-protocol"];
     wss.handleUpgrade(req, socket, head, then);
   }
 
