@@ -64,7 +64,7 @@ describe("node streaming server on containerd", { timeout: 120_000 }, () => {
 
   /** Runs an exec over WebSocket v5; returns stdout, stderr and the Status from channel 3. */
   const exec = (query: string, stdin?: string) => new Promise<{ stdout: string; stderr: string; status: { status: string; reason?: string; details?: { causes?: { reason: string; message: string }[] } } }>((resolve, reject) => {
-    const ws = new WebSocket(`wss://127.0.0.1:${server.port}/exec/ns/web/c?${query}`, ["v5.channel.k8s.io", "v4.channel.k8s.io"], { ...client, checkServerIdentity: () => undefined });
+    const ws = new WebSocket(`wss://127.0.0.1:${server.port}/exec/ns/web/c?${query}`, ["v5.channel.k8s.io", "v4.channel.k8s.io"], client);
     const out = { 1: "", 2: "", 3: "" } as Record<number, string>;
     ws.on("open", () => {
       assert.equal(ws.protocol, "v5.channel.k8s.io");
