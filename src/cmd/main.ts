@@ -2,12 +2,14 @@
 import { runServerCommand } from "./server/command.ts";
 import { runSimCommand } from "./sim/command.ts";
 import { runDatastoreCommand } from "./datastore/command.ts";
+import { runAgentCommand } from "./agent/command.ts";
 import { runImageCommand } from "./image/command.ts";
 
 const USAGE = `Usage: berth <command> [flags]
 
 Commands:
-  server    Run a cluster in one process: API server, datastore, controllers and scheduler (the node agent comes later)
+  server    Run a cluster in one process: API server, datastore, controllers, scheduler and a node agent
+  agent     Join a cluster as a node: run its pods on containerd
   datastore Datastore operations: 'datastore migrate' copies a cluster between SQLite and etcd
   image     Build or import local images for the node agent's containerd (no registry needed)
   sim       Simulate nodes (kubelets) against a cluster, for tests and scale experiments
@@ -21,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "server":
       return runServerCommand(rest);
+    case "agent":
+      return runAgentCommand(rest);
     case "sim":
       return runSimCommand(rest);
     case "datastore":

@@ -40,15 +40,19 @@ export class TestCluster {
   get pid(): number | undefined { return this.proc?.pid; }
   logs = "";
 
-  private constructor(dataDir: string, port: number) {
+  /** Whether the server runs its node agent (real containerd); off by default, so most suites need no runtime. */
+  readonly agent: boolean;
+
+  private constructor(dataDir: string, port: number, agent: boolean) {
     this.dataDir = dataDir;
     this.port = port;
+    this.agent = agent;
     this.kubeconfig = join(dataDir, "kubeconfig.yaml");
   }
 
-  static async start(extraArgs: string[] = []): Promise<TestCluster> {
+  static async start(extraArgs: string[] = [], opts: { agent?: boolean } = {}): Promise<TestCluster> {
     const dir = await mkdtemp(join(tmpdir(), "berth-e2e-"));
-    const c = new TestCluster(dir, await freePort());
+    const c = new TestCluster(dir, await freePort(), opts.agent ?? false);
     await c.launch(extraArgs);
     return c;
   }
@@ -56,7 +60,8 @@ export class TestCluster {
   /** Starts (or restarts) the server process on the same data dir and waits until it answers. */
   async launch(extraArgs: string[] = []): Promise<number> {
     const started = Date.now();
-    this.proc = spawn(BERTH, ["server", "--data-dir", this.dataDir, "--https-port", String(this.port), "--disable-agent", "--bind-address", "127.0.0.1", ...extraArgs], {
+    const agentArgs = this.agent ? ["--kubelet-port", "0"] : ["--disable-agent"];
+    this.proc = spawn(BERTH, ["server", "--data-dir", this.dataDir, "--https-port", String(this.port), ...agentArgs, "--bind-address", "127.0.0.1", ...extraArgs], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, BERTH_LOG_LEVEL: process.env.BERTH_LOG_LEVEL ?? "warn" },
     });
@@ -135,6 +140,11 @@ export class TestCluster {
 
   async destroy(): Promise<void> {
     for (const p of this.sims) p.kill("SIGKILL");
+    if (this.agent && this.proc?.exitCode === null) {
+      // Pods are real containers: delete them while the agent runs, then stop it cleanly (it stops containerd).
+      await this.kubectl(["delete", "pods", "--all", "--all-namespaces", "--wait", "--timeout=60s"]);
+      await this.stop("SIGTERM");
+    }
     await this.stop("SIGKILL");
     await rm(this.dataDir, { recursive: true, force: true });
   }

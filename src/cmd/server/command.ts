@@ -13,6 +13,9 @@ import { logger } from "../../util/log.ts";
 import { startApiServer } from "../../apiserver/index.ts";
 import { openStorage } from "./datastore.ts";
 import { runControlPlane } from "./control-plane.ts";
+import { startLocalAgent } from "./local-agent.ts";
+import { nodeCredentialsIssuer } from "../../util/pki/node-credentials.ts";
+import { NODE_BOOTSTRAP_USER, NODES_GROUP, nodeUserName } from "../../util/pki/node-join.ts";
 import { ConfigError, loadConfiguration } from "../../scheduler/index.ts";
 import { parseServerFlags, SERVER_FLAGS, UsageError } from "./config.ts";
 import type { ServerConfig } from "./config.ts";
@@ -91,6 +94,12 @@ async function clusterPkiAndToken(cfg: ServerConfig, storage: Storage, names: Cl
   return { pki: await ensureClusterPki(dir, names), token: shared.token };
 }
 
+/** The certificate the API server presents to node agents for logs, exec and port-forward. */
+async function kubeletClientCert(pki: ClusterPki): Promise<{ certPem: string; keyPem: string; caPem: string }> {
+  const { certPem, keyPem } = await pki.issueClientCert({ commonName: "kube-apiserver-kubelet-client", organizations: ["system:masters"], days: 365 });
+  return { certPem, keyPem, caPem: pki.caCert };
+}
+
 async function runServer(cfg: ServerConfig): Promise<number> {
   const log = logger("server");
   const started = performance.now();
@@ -118,7 +127,9 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     port: cfg.httpsPort,
     tls: { cert: pki.servingCert, key: pki.servingKey, ca: pki.caCert },
     serviceAccountKeys: { privateKeyPem: pki.saPrivateKey, publicKeyPem: pki.saPublicKey },
-    staticTokens: new Map([[token, { username: "berth:node-bootstrap", groups: ["system:bootstrappers"] }]]),
+    staticTokens: new Map([[token, { username: NODE_BOOTSTRAP_USER, groups: ["system:bootstrappers"] }]]),
+    nodeJoin: { caPem: pki.caCert, token, issueNodeCredentials: nodeCredentialsIssuer(pki) },
+    kubeletClient: await kubeletClientCert(pki),
     serviceCidr: cfg.serviceCidr,
     advertiseAddress: advertise,
     signal: abort.signal,
@@ -132,6 +143,13 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     schedulerConfigFile: cfg.schedulerConfig,
     nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs,
     clusterCidr: cfg.clusterCidr,
+    signal: abort.signal,
+  });
+  const agent = cfg.disableAgent ? undefined : await startLocalAgent({
+    cfg,
+    pki,
+    inject: api.inject,
+    user: (node) => ({ username: nodeUserName(node), groups: [NODES_GROUP, "system:authenticated"] }),
     signal: abort.signal,
   });
   const kubeconfig = join(cfg.dataDir, "kubeconfig.yaml");
@@ -148,7 +166,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   abort.abort();
-  await controlPlane;
+  await Promise.all([controlPlane, agent?.done]);
   await api.close();
   await storage.close();
   log.info("stopped");

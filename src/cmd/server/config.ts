@@ -14,6 +14,12 @@ export interface ServerConfig {
   token: string | undefined;
   disableAgent: boolean;
   nodeName: string | undefined;
+  /** The node agent's HTTPS port for logs, exec and port-forward (0: any free port). */
+  kubeletPort: number;
+  /** The node's address; unset: the first non-loopback IPv4 address. */
+  nodeIp: string | undefined;
+  /** An existing CRI socket (unix://...); unset: the agent runs its own containerd. */
+  containerRuntimeEndpoint: string | undefined;
   serviceCidr: string;
   clusterCidr: string;
   clusterDns: string;
@@ -42,6 +48,9 @@ export const SERVER_FLAGS = `Flags:
   --token TOKEN               shared secret for agents and further servers (default: generated, in <data-dir>/token)
   --disable-agent             do not run a node agent in this process
   --node-name NAME            this node's name (default: the host name)
+  --node-ip IP                this node's address (default: the first non-loopback IPv4 address)
+  --kubelet-port PORT         the node agent's HTTPS port for logs, exec and port-forward (default 10250; 0: any)
+  --container-runtime-endpoint URL  an existing CRI socket (unix:///path); default: run Berth's own containerd
   --service-cidr CIDR         Service cluster IP range (default 10.43.0.0/16)
   --cluster-cidr CIDR         pod IP range (default 10.42.0.0/16)
   --cluster-dns IP            cluster DNS Service IP (default 10.43.0.10)
@@ -71,6 +80,9 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
         token: { type: "string" },
         "disable-agent": { type: "boolean" },
         "node-name": { type: "string" },
+        "node-ip": { type: "string" },
+        "kubelet-port": { type: "string" },
+        "container-runtime-endpoint": { type: "string" },
         "service-cidr": { type: "string" },
         "cluster-cidr": { type: "string" },
         "cluster-dns": { type: "string" },
@@ -108,6 +120,9 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     token: v.token,
     disableAgent: v["disable-agent"] ?? false,
     nodeName: v["node-name"],
+    kubeletPort: portFlag("kubelet-port", v["kubelet-port"] ?? "10250"),
+    nodeIp: v["node-ip"],
+    containerRuntimeEndpoint: v["container-runtime-endpoint"],
     serviceCidr: v["service-cidr"] ?? "10.43.0.0/16",
     clusterCidr: v["cluster-cidr"] ?? "10.42.0.0/16",
     clusterDns: v["cluster-dns"] ?? "10.43.0.10",
@@ -116,6 +131,12 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     schedulerConfig: v["scheduler-config"] !== undefined ? resolve(v["scheduler-config"]) : undefined,
     nodeMonitorGracePeriodMs: durationFlag("node-monitor-grace-period", v["node-monitor-grace-period"] ?? "40s"),
   };
+}
+
+export function portFlag(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--${flag}: invalid port ${text}`);
+  return port;
 }
 
 /** A Go-style duration as Kubernetes flags take them: 40s, 1m30s, 500ms, 1h. */

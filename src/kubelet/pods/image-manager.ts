@@ -77,7 +77,7 @@ export class ImageManager implements ImagePuller {
       const msg = `failed to pull image "${image}": ${(err as Error).message}`;
       if (present) {
         this.unreachableUntil.set(registry, this.now() + UNREACHABLE_MS);
-        this.events.event(pod, "Normal", "Pulled", `Container image "${image}" already present on machine; using it as ${msg}`);
+        this.events.event(pod, "Normal", "Pulled", `Container image "${image}" already present on machine (the pull failed, so the local copy is used: ${(err as Error).message})`);
         return;
       }
       this.backoff.restarted(image, this.now());

@@ -12,6 +12,8 @@ import { sleep } from "../../util/sleep.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { PodWorker, gracePeriodSeconds } from "./pod-worker.ts";
 import { RuntimeCache } from "./runtime-cache.ts";
+import { podLogDirectory } from "./sandbox-config.ts";
+import { join } from "node:path";
 
 const log = logger("kubelet");
 const RELIST_MS = 1_000;
@@ -68,13 +70,28 @@ export class PodManager {
     void this.relistLoop();
   }
 
-  /** For the streaming server: the pod's current sandbox, container and log files. */
-  podByName(ns: string, name: string): Pod | undefined {
-    return this.informer.store.get(`${ns}/${name}`);
+  podByUid(uid: string): Pod | undefined {
+    return this.byUid.get(uid);
   }
 
-  runtimePod(uid: string) {
-    return this.runtime.pod(uid);
+  // For the streaming server: the pod's current sandbox, containers and log files, by the names in its URLs.
+
+  sandboxId(ns: string, name: string): string | undefined {
+    const pod = this.informer.store.getByName(ns, name);
+    const sandbox = pod && this.runtime.pod(pod.metadata!.uid!).sandboxes[0];
+    return sandbox?.state === "SANDBOX_READY" ? sandbox.id : undefined;
+  }
+
+  containerId(ns: string, name: string, container: string): string | undefined {
+    const pod = this.informer.store.getByName(ns, name);
+    return pod && this.runtime.pod(pod.metadata!.uid!).containers.get(container)?.[0]?.id;
+  }
+
+  /** The log file of the container's current instance, or of the one before it. */
+  logPath(ns: string, name: string, container: string, previous: boolean): string | undefined {
+    const pod = this.informer.store.getByName(ns, name);
+    const instance = pod && this.runtime.pod(pod.metadata!.uid!).containers.get(container)?.[previous ? 1 : 0];
+    return instance ? join(podLogDirectory(this.opts.deps.sandbox, pod), `${container}/${instance.restartCount}.log`) : undefined;
   }
 
   probeChanged(uid: string, containerName: string, livenessFailed: boolean): void {

@@ -106,6 +106,8 @@ export class PodWorker {
   private async ensureSandbox(pod: Pod, runtime: RuntimePod): Promise<{ id: string; config: PodSandboxConfig } | undefined> {
     const latest = runtime.sandboxes[0];
     if (latest?.state === "SANDBOX_READY") {
+      // ConfigMap, Secret, downward API and token contents follow their sources while the pod runs.
+      await this.deps.volumes.refresh(pod).catch((err) => log.warn({ err: errorMessage(err), pod: pod.metadata!.name }, "refreshing volumes failed"));
       const config = sandboxConfig(pod, latest.metadata.attempt, this.deps.sandbox);
       if (this.podIPs?.sandboxId !== latest.id) {
         const st = await this.deps.cri.podSandboxStatus(latest.id);

@@ -1,0 +1,193 @@
+// The node agent end to end: `berth server` with its agent on real containerd, driven by the real kubectl.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { createServer } from "node:net";
+import { request } from "node:http";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { TestCluster, KUBECTL, until } from "./harness.ts";
+
+const run = promisify(execFile);
+let c: TestCluster;
+
+before(async () => {
+  c = await TestCluster.start([], { agent: true });
+  await c.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"]);
+});
+after(async () => {
+  await c?.destroy();
+});
+
+const ctr = async (args: string[]) => (await run("ctr", ["--address", join(c.dataDir, "agent/containerd/containerd.sock"), "-n", "k8s.io", ...args])).stdout;
+
+async function podJson(name: string) {
+  return JSON.parse(await c.ok(["get", "pod", name, "-o", "json"]));
+}
+
+async function waitPhase(name: string, phase: string, ms = 60_000) {
+  await until(async () => (await podJson(name)).status?.phase === phase, ms, `${name} ${phase}`);
+}
+
+test("the node registers Ready with the machine's capacity and containerd's version", async () => {
+  const nodes = JSON.parse(await c.ok(["get", "nodes", "-o", "json"])).items;
+  assert.equal(nodes.length, 1);
+  const n = nodes[0];
+  assert.match(n.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/1\./);
+  assert.equal(n.status.capacity.pods, "110");
+  assert.ok(Number(n.status.capacity.cpu) >= 1);
+  assert.ok(n.status.daemonEndpoints.kubeletEndpoint.Port > 0);
+  assert.equal(n.spec.podCIDR, "10.42.0.0/24");
+});
+
+test("kubectl run: Running, logs, exec with stdin and exit codes", async () => {
+  await c.ok(["run", "hello", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo started up; exec sleep 3600"]);
+  await c.ok(["wait", "--for=condition=Ready", "pod/hello", "--timeout=60s"]);
+  const pod = await podJson("hello");
+  assert.match(pod.status.podIP, /^10\.42\.0\.\d+$/);
+  assert.equal(pod.status.containerStatuses[0].ready, true);
+  await until(async () => (await c.kubectl(["logs", "hello"])).stdout === "started up\n", 10_000, "the log line");
+  assert.equal(await c.ok(["exec", "hello", "--", "sh", "-c", "echo $((6*7))"]), "42\n");
+  assert.equal(await c.ok(["exec", "-i", "hello", "--", "cat"], "piped through\n"), "piped through\n");
+  const failed = await c.kubectl(["exec", "hello", "--", "sh", "-c", "exit 3"]);
+  assert.equal(failed.code, 3, failed.stderr);
+  const ts = await c.ok(["logs", "hello", "--timestamps"]);
+  assert.match(ts, /^\d{4}-\d\d-\d\dT\S+Z started up\n$/);
+});
+
+test("configMap, secret and emptyDir volumes and env from secret, configMap and fieldRef", async () => {
+  await c.ok(["create", "configmap", "cfg", "--from-literal=color=blue", "--from-literal=size=9"]);
+  await c.ok(["create", "secret", "generic", "sec", "--from-literal=password=s3cret"]);
+  await c.ok(["apply", "-f", "-"], `
+apiVersion: v1
+kind: Pod
+metadata: {name: vols, labels: {app: vols}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "echo scratch > /scratch/f; exec sleep 3600"]
+    env:
+    - {name: COLOR, valueFrom: {configMapKeyRef: {name: cfg, key: color}}}
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: sec, key: password}}}
+    - {name: MY_POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: MY_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+    envFrom:
+    - {configMapRef: {name: cfg}, prefix: CFG_}
+    volumeMounts:
+    - {name: config, mountPath: /etc/cfg}
+    - {name: secret, mountPath: /etc/sec}
+    - {name: scratch, mountPath: /scratch}
+  volumes:
+  - {name: config, configMap: {name: cfg}}
+  - {name: secret, secret: {secretName: sec}}
+  - {name: scratch, emptyDir: {}}
+`);
+  await c.ok(["wait", "--for=condition=Ready", "pod/vols", "--timeout=60s"]);
+  const podIP = (await podJson("vols")).status.podIP;
+  const out = await c.ok(["exec", "vols", "--", "sh", "-c", "echo $COLOR $PASSWORD $MY_POD $MY_IP $CFG_size; cat /etc/cfg/color; echo; cat /etc/sec/password; echo; cat /scratch/f; ls /var/run/secrets/kubernetes.io/serviceaccount"]);
+  assert.equal(out, `blue s3cret vols ${podIP} 9\nblue\ns3cret\nscratch\nca.crt\nnamespace\ntoken\n`);
+  // A configMap change reaches the mounted file (atomically, through ..data).
+  await c.ok(["patch", "configmap", "cfg", "-p", '{"data":{"color":"green"}}']);
+  await until(async () => (await c.kubectl(["exec", "vols", "--", "cat", "/etc/cfg/color"])).stdout === "green", 30_000, "the updated configMap in the volume");
+});
+
+test("an init container's output is seen by the app container", async () => {
+  await c.ok(["apply", "-f", "-"], `
+apiVersion: v1
+kind: Pod
+metadata: {name: init}
+spec:
+  terminationGracePeriodSeconds: 1
+  initContainers:
+  - {name: prepare, image: busybox, command: ["sh", "-c", "echo prepared > /work/state"], volumeMounts: [{name: work, mountPath: /work}]}
+  containers:
+  - {name: main, image: busybox, command: ["sh", "-c", "cat /work/state; exec sleep 3600"], volumeMounts: [{name: work, mountPath: /work}]}
+  volumes: [{name: work, emptyDir: {}}]
+`);
+  await c.ok(["wait", "--for=condition=Ready", "pod/init", "--timeout=60s"]);
+  const pod = await podJson("init");
+  assert.equal(pod.status.initContainerStatuses[0].state.terminated.reason, "Completed");
+  await until(async () => (await c.kubectl(["logs", "init"])).stdout === "prepared\n", 10_000, "the app's log");
+});
+
+test("restartPolicy Never: exit 7 ends Failed with exit code 7", async () => {
+  await c.ok(["run", "seven", "--image=busybox", "--restart=Never", "--", "sh", "-c", "exit 7"]);
+  await waitPhase("seven", "Failed");
+  const st = (await podJson("seven")).status.containerStatuses[0];
+  assert.equal(st.state.terminated.exitCode, 7);
+  assert.equal(st.state.terminated.reason, "Error");
+});
+
+test("a failing liveness probe restarts the container; a readiness probe flips Ready", async () => {
+  await c.ok(["apply", "-f", "-"], `
+apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: live
+    image: busybox
+    command: ["sh", "-c", "touch /tmp/alive; exec sleep 3600"]
+    livenessProbe: {exec: {command: ["test", "-f", "/tmp/alive"]}, periodSeconds: 1, failureThreshold: 1}
+  - name: ready
+    image: busybox
+    command: ["sleep", "3600"]
+    readinessProbe: {exec: {command: ["test", "-f", "/tmp/ready"]}, periodSeconds: 1}
+`);
+  await waitPhase("probed", "Running");
+  const ready = async () => (await podJson("probed")).status.conditions.find((x: { type: string }) => x.type === "Ready").status;
+  assert.equal(await ready(), "False");
+  await c.ok(["exec", "probed", "-c", "ready", "--", "touch", "/tmp/ready"]);
+  await until(async () => (await ready()) === "True", 10_000, "Ready after the readiness file appears");
+  await c.ok(["exec", "probed", "-c", "ready", "--", "rm", "/tmp/ready"]);
+  await until(async () => (await ready()) === "False", 10_000, "not Ready after it goes");
+
+  await c.ok(["exec", "probed", "-c", "live", "--", "rm", "/tmp/alive"]);
+  await until(async () => (await podJson("probed")).status.containerStatuses.find((s: { name: string }) => s.name === "live").restartCount >= 1, 30_000, "a restart after the liveness probe fails");
+  const events = await c.ok(["get", "events", "--field-selector", "involvedObject.name=probed", "-o", "json"]);
+  assert.match(events, /failed liveness probe, will be restarted/);
+});
+
+test("port-forward reaches busybox httpd from the host", async () => {
+  await c.ok(["run", "web", "--image=busybox", "--port=8080", "--", "sh", "-c", "mkdir -p /www && echo hello from httpd > /www/index.html && exec httpd -f -p 8080 -h /www"]);
+  await c.ok(["wait", "--for=condition=Ready", "pod/web", "--timeout=60s"]);
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const pf = spawn(KUBECTL, ["--kubeconfig", c.kubeconfig, "port-forward", "pod/web", `${port}:8080`], { stdio: ["ignore", "pipe", "pipe"] });
+  let pfOut = "";
+  pf.stdout.on("data", (d) => (pfOut += d));
+  pf.stderr.on("data", (d) => (pfOut += d));
+  try {
+    await until(async () => pfOut.includes("Forwarding from"), 15_000, `port-forward to start: ${pfOut}`);
+    const body = await new Promise<string>((resolve, reject) => {
+      request({ host: "127.0.0.1", port, path: "/" }, (res) => {
+        let b = "";
+        res.on("data", (d) => (b += d));
+        res.on("end", () => resolve(b));
+      }).on("error", reject).end();
+    });
+    assert.equal(body, "hello from httpd\n");
+  } finally {
+    pf.kill();
+  }
+});
+
+test("kubectl delete pod ends within the grace period and leaves no container or sandbox behind", async () => {
+  await c.ok(["run", "doomed", "--image=busybox", "--", "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]);
+  await c.ok(["wait", "--for=condition=Ready", "pod/doomed", "--timeout=60s"]);
+  const uid = (await podJson("doomed")).metadata.uid;
+  assert.match(await ctr(["containers", "ls", "--quiet"]), /\w/);
+  const started = Date.now();
+  await c.ok(["delete", "pod", "doomed", "--grace-period=5", "--wait", "--timeout=30s"]);
+  assert.ok(Date.now() - started < 8_000, `deletion took ${Date.now() - started} ms`);
+  const labels = await ctr(["containers", "ls", `labels."io.kubernetes.pod.uid"==${uid}`]);
+  assert.doesNotMatch(labels, new RegExp(uid));
+});
