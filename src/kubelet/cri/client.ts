@@ -272,7 +272,10 @@ function toContainerStats(s: Wire): ContainerStats {
     attributes: { id: a?.id ?? "", metadata: toContainerMetadata(a?.metadata ?? null), labels: a?.labels ?? {}, annotations: a?.annotations ?? {} },
   };
   if (s.cpu) stats.cpu = { timestamp: s.cpu.timestamp, usageCoreNanoSeconds: wrapped(s.cpu.usageCoreNanoSeconds) };
-  if (s.memory) stats.memory = { timestamp: s.memory.timestamp, workingSetBytes: wrapped(s.memory.workingSetBytes) };
+  if (s.memory) {
+    const m = s.memory;
+    stats.memory = { timestamp: m.timestamp, workingSetBytes: wrapped(m.workingSetBytes), availableBytes: wrapped(m.availableBytes), usageBytes: wrapped(m.usageBytes), rssBytes: wrapped(m.rssBytes) };
+  }
   return stats;
 }
 

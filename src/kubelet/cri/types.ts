@@ -154,7 +154,7 @@ export interface StreamingRequest {
 export interface ContainerStats {
   attributes: { id: string; metadata: ContainerMetadata; labels: Record<string, string>; annotations: Record<string, string> };
   cpu?: { timestamp: number; usageCoreNanoSeconds?: { value: number } };
-  memory?: { timestamp: number; workingSetBytes?: { value: number } };
+  memory?: { timestamp: number; workingSetBytes?: { value: number }; availableBytes?: { value: number }; usageBytes?: { value: number }; rssBytes?: { value: number } };
 }
 
 export interface Image { id: string; repoTags: string[]; repoDigests: string[]; size: number }
