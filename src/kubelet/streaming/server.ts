@@ -18,6 +18,7 @@ import { openRemoteCommand } from "./remotecommand.ts";
 import { bridgeRemoteCommand, WS_REMOTECOMMAND_PROTOCOLS } from "./exec-bridge.ts";
 import { PORT_FORWARD_PROTOCOL, WS_PORT_FORWARD_TUNNEL, tunnelPortForward } from "./port-forward.ts";
 import { upgradeConnection, UpgradeRefused } from "./upgrade.ts";
+import type { StatsEndpoints } from "../stats/endpoints.ts";
 
 /** Finds pods' runtime objects; the pod manager provides it. */
 export interface PodLocator {
@@ -33,6 +34,8 @@ export interface NodeServerOptions {
   tls: { cert: string; key: string; ca: string };
   cri: CriRuntime;
   pods: PodLocator;
+  /** /stats/summary, /metrics/resource and /metrics; unset: not served. */
+  stats?: StatsEndpoints;
   signal?: AbortSignal;
 }
 
@@ -111,6 +114,13 @@ class Handler {
       const denied = checkClient(req.socket as TLSSocket);
       if (denied) throw denied;
       const url = new URL(req.url ?? "/", "https://node");
+      const stats = req.method === "GET" ? this.opts.stats?.get(url.pathname, url.searchParams) : undefined;
+      if (stats) {
+        const { contentType, body } = await stats;
+        res.writeHead(200, { "content-type": contentType });
+        res.end(body);
+        return;
+      }
       const r = route(url.pathname);
       if (!r) throw notFound({ group: "", resource: "" }, url.pathname);
       if (r.kind !== "logs") throw badRequest("Upgrade request required");
