@@ -161,7 +161,8 @@ export class StatsCollector {
       summary.memory = { time: rfc3339(mem.timestamp / 1e6), workingSetBytes: mem.workingSetBytes.value };
       if (mem.usageBytes) summary.memory.usageBytes = mem.usageBytes.value;
       if (mem.rssBytes) summary.memory.rssBytes = mem.rssBytes.value;
-      if (mem.availableBytes) summary.memory.availableBytes = mem.availableBytes.value;
+      // The runtime reports an unlimited container's available memory as 0: left out rather than read as exhausted.
+      if (mem.availableBytes?.value) summary.memory.availableBytes = mem.availableBytes.value;
     }
     return summary;
   }
