@@ -25,6 +25,9 @@ import { resolveEnv } from "./env/resolve-env.ts";
 import { expandVars } from "./env/expand.ts";
 import { etcHosts } from "./env/etc-hosts.ts";
 import { startNodeServer } from "./streaming/server.ts";
+import { StatsCollector } from "./stats/collector.ts";
+import { AgentMetrics } from "./stats/agent-metrics.ts";
+import { statsEndpoints } from "./stats/endpoints.ts";
 import { RestartBackoff } from "./pods/backoff.ts";
 import { ImageManager } from "./pods/image-manager.ts";
 import { PodManager } from "./pods/pod-manager.ts";
@@ -90,12 +93,15 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningNod
   const nodeIP = opts.nodeIP ?? defaultNodeIp();
   // The pod manager comes after registration; until then the streaming server finds no pods.
   const running: { manager?: PodManager } = {};
+  const stats = new StatsCollector({ cri, nodeName, dataDir: opts.dir });
+  stats.run(signal);
   const server = await startNodeServer({
     bindAddress: opts.bindAddress,
     port: opts.port,
     tls: opts.tls,
     cri,
     signal,
+    stats: statsEndpoints(stats, new AgentMetrics({ cri, nodeName })),
     pods: {
       sandboxId: (ns, name) => running.manager?.sandboxId(ns, name),
       containerId: (ns, name, container) => running.manager?.containerId(ns, name, container),
