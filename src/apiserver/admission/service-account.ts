@@ -42,18 +42,21 @@ function shouldAutomount(spec: PodSpec, sa: ServiceAccount | undefined): boolean
  * Admission runs before validation, so null list entries are stepped over and left for validation to refuse.
  */
 function mountToken(spec: PodSpec): void {
-  const existing = spec.volumes?.find((v) => v?.name?.startsWith(VOLUME_PREFIX));
+  const existing = listOf(spec.volumes).find((v) => v?.name?.startsWith(VOLUME_PREFIX));
   const name = existing?.name ?? VOLUME_PREFIX + randomSuffix();
   const mount: VolumeMount = { name, readOnly: true, mountPath: TOKEN_MOUNT_PATH };
   let needed = false;
-  const containers: Container[] = [...(spec.initContainers ?? []), ...spec.containers];
+  const containers: Container[] = [...listOf(spec.initContainers), ...listOf(spec.containers)];
   for (const c of containers) {
-    if (!c || c.volumeMounts?.some((m) => m?.mountPath === TOKEN_MOUNT_PATH)) continue;
-    c.volumeMounts = [...(c.volumeMounts ?? []), { ...mount }];
+    if (!c || typeof c !== "object" || listOf(c.volumeMounts).some((m) => m?.mountPath === TOKEN_MOUNT_PATH)) continue;
+    c.volumeMounts = [...listOf(c.volumeMounts), { ...mount }];
     needed = true;
   }
-  if (needed && !existing) spec.volumes = [...(spec.volumes ?? []), tokenVolume(name)];
+  if (needed && !existing) spec.volumes = [...listOf(spec.volumes), tokenVolume(name)];
 }
+
+/** Admission sees the object before validation: a list field may hold anything, and only arrays are walked. */
+const listOf = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 
 /**
  * `getServiceAccount` reads the account (undefined when absent). Upstream refuses pods whose account does not exist;
