@@ -128,7 +128,8 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningNod
     },
   });
   const podCidr = status.registered.spec?.podCIDR ?? opts.podCidr ?? await waitForPodCidr(client, nodeName, signal);
-  await writeCniConfig(cniDir, { podCidr });
+  // Address allocations live with the agent, so agents sharing a filesystem (or a data dir wiped) never clash.
+  await writeCniConfig(cniDir, { podCidr, ipamDataDir: join(opts.dir, "ipam") });
   await imagesReady;
 
   const machine = await readMachine(opts.dir);

@@ -7,17 +7,26 @@ import { createServer } from "node:net";
 import { request } from "node:http";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { TestCluster, KUBECTL, until } from "./harness.ts";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { TestCluster, KUBECTL, BERTH, until } from "./harness.ts";
+import { createTestHost } from "./netns.ts";
+import type { TestHost } from "./netns.ts";
 
 const run = promisify(execFile);
 let c: TestCluster;
+/** A second machine for `berth agent`: test-only addresses on a veth pair, made before the server starts so its
+ * serving certificate covers the host side's address. */
+let worker: TestHost;
 
 before(async () => {
-  c = await TestCluster.start([], { agent: true });
+  worker = await createTestHost("btworker", { host: "10.201.0.1", inside: "10.201.0.2", prefix: 30 });
+  c = await TestCluster.start(["--bind-address", "0.0.0.0"], { agent: true });
   await c.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"]);
 });
 after(async () => {
   await c?.destroy();
+  await worker?.remove();
 });
 
 const ctr = async (args: string[]) => (await run("ctr", ["--address", join(c.dataDir, "agent/containerd/containerd.sock"), "-n", "k8s.io", ...args])).stdout;
@@ -190,4 +199,33 @@ test("kubectl delete pod ends within the grace period and leaves no container or
   assert.ok(Date.now() - started < 8_000, `deletion took ${Date.now() - started} ms`);
   const labels = await ctr(["containers", "ls", `labels."io.kubernetes.pod.uid"==${uid}`]);
   assert.doesNotMatch(labels, new RegExp(uid));
+});
+
+test("berth agent joins from another host with the token, runs a pod there and serves its logs and exec", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "berth-worker-"));
+  const token = (await readFile(join(c.dataDir, "token"), "utf8")).trim();
+  const agentArgs = ["agent", "--server", `https://${worker.hostAddress}:${c.port}`, "--node-name", "worker-1", "--data-dir", dir, "--kubelet-port", "0", "--node-ip", worker.address];
+  const refused = await run(worker.exec[0]!, [...worker.exec.slice(1), BERTH, ...agentArgs, "--token", "wrong"]).then(() => "", (err) => String(err.stderr));
+  assert.match(refused, /token/);
+  const agent = spawn(worker.exec[0]!, [...worker.exec.slice(1), BERTH, ...agentArgs, "--token", token], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, BERTH_LOG_LEVEL: "warn" } });
+  let logs = "";
+  agent.stdout.on("data", (d) => (logs += d));
+  agent.stderr.on("data", (d) => (logs += d));
+  try {
+    await until(async () => (await c.kubectl(["get", "node", "worker-1"])).code === 0, 30_000, `worker-1 to register: ${logs}`);
+    await c.ok(["wait", "--for=condition=Ready", "node/worker-1", "--timeout=60s"]);
+    const node = JSON.parse(await c.ok(["get", "node", "worker-1", "-o", "json"]));
+    assert.equal(node.spec.podCIDR, "10.42.1.0/24", "the second node gets the next pod subnet");
+    await c.ok(["run", "remote", "--image=busybox", "--restart=Never", "--overrides", JSON.stringify({ spec: { nodeName: "worker-1", terminationGracePeriodSeconds: 1 } }), "--", "sh", "-c", "echo on the worker; exec sleep 3600"]);
+    await c.ok(["wait", "--for=condition=Ready", "pod/remote", "--timeout=60s"]);
+    assert.match((await podJson("remote")).status.podIP, /^10\.42\.1\.\d+$/);
+    await until(async () => (await c.kubectl(["logs", "remote"])).stdout === "on the worker\n", 10_000, "the worker pod's log");
+    assert.equal(await c.ok(["exec", "remote", "--", "hostname"]), "remote\n");
+    await c.ok(["delete", "pod", "remote", "--wait", "--timeout=30s"]);
+  } finally {
+    const exited = new Promise((r) => agent.once("exit", r));
+    agent.kill("SIGTERM");
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -12,6 +12,8 @@ export interface CniConfigOptions {
   bridge?: string;
   /** The CNI network name; host-local keeps its allocations per name. Default "berth". */
   name?: string;
+  /** Where host-local keeps its allocations; default its own (/var/lib/cni/networks/<name>). */
+  ipamDataDir?: string;
 }
 
 export const CNI_CONFLIST_FILE = "10-berth.conflist";
@@ -35,6 +37,7 @@ export function cniConflist(opts: CniConfigOptions): object {
           type: "host-local",
           ranges: [[{ subnet: cidr.toString(), gateway: cidr.at(1) }]],
           routes: [{ dst: "0.0.0.0/0" }],
+          ...(opts.ipamDataDir ? { dataDir: opts.ipamDataDir } : {}),
         },
       },
       { type: "portmap", capabilities: { portMappings: true } },

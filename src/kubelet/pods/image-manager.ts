@@ -20,6 +20,16 @@ export class ImageError extends Error {
 
 /** How long a registry that failed a pull is not asked again for images already present. */
 const UNREACHABLE_MS = 5 * 60_000;
+/** How long a pull may take before an image already present is used instead. */
+const LOCAL_COPY_PULL_BUDGET_MS = 5_000;
+
+/** Rejects after `ms`, unless `pending` settles first (then it never settles, keeping no timer alive). */
+function timeout(ms: number, pending: Promise<unknown>): Promise<never> {
+  return new Promise((_, reject) => {
+    const t = setTimeout(() => reject(new Error(`the registry did not answer within ${ms / 1000} s`)), ms);
+    pending.then(() => clearTimeout(t), () => clearTimeout(t));
+  });
+}
 
 export function defaultPullPolicy(image: string): "Always" | "IfNotPresent" {
   const name = image.split("@")[0];
@@ -41,11 +51,13 @@ export class ImageManager implements ImagePuller {
   private readonly now: () => number;
   private readonly backoff = new RestartBackoff();
   private readonly unreachableUntil = new Map<string, number>();
+  private readonly pullBudgetMs: number;
 
-  constructor(opts: { cri: CriRuntime; events: EventRecorder; now?: () => number }) {
+  constructor(opts: { cri: CriRuntime; events: EventRecorder; now?: () => number; pullBudgetMs?: number }) {
     this.cri = opts.cri;
     this.events = opts.events;
     this.now = opts.now ?? Date.now;
+    this.pullBudgetMs = opts.pullBudgetMs ?? LOCAL_COPY_PULL_BUDGET_MS;
   }
 
   async ensure(pod: Pod, c: Container): Promise<void> {
@@ -71,7 +83,10 @@ export class ImageManager implements ImagePuller {
     this.events.event(pod, "Normal", "Pulling", `Pulling image "${image}"`);
     const started = this.now();
     try {
-      await this.cri.pullImage(image);
+      const pull = this.cri.pullImage(image);
+      // With a local copy at hand, a registry that does not answer promptly (a firewall dropping packets) must
+      // not hold the pod for minutes: the copy is used and the pull left to finish or fail on its own.
+      await (present ? Promise.race([pull, timeout(this.pullBudgetMs, pull)]) : pull);
       this.events.event(pod, "Normal", "Pulled", `Successfully pulled image "${image}" in ${((this.now() - started) / 1000).toFixed(3)}s`);
     } catch (err) {
       const msg = `failed to pull image "${image}": ${(err as Error).message}`;

@@ -1,0 +1,45 @@
+// A test host of our own: a network namespace joined to the host by a veth pair with test-only addresses (and no
+// route beyond them), so a second node (its own containerd, bridge and pod network) can run on this machine.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const ip = (...args: string[]) => run("ip", args);
+
+export interface TestHost {
+  name: string;
+  /** The host side's address, reachable from inside. */
+  hostAddress: string;
+  /** The namespace's address, reachable from the host. */
+  address: string;
+  /** argv prefix running a command inside the namespace. */
+  exec: string[];
+  remove(): Promise<void>;
+}
+
+export async function createTestHost(name: string, subnet: { host: string; inside: string; prefix: number }): Promise<TestHost> {
+  const hostSide = `${name}-h`;
+  const inside = `${name}-a`;
+  await ip("netns", "del", name).catch(() => undefined);
+  await ip("link", "del", hostSide).catch(() => undefined);
+  await ip("netns", "add", name);
+  await ip("link", "add", hostSide, "type", "veth", "peer", "name", inside);
+  await ip("link", "set", inside, "netns", name);
+  await ip("addr", "add", `${subnet.host}/${subnet.prefix}`, "dev", hostSide);
+  await ip("link", "set", hostSide, "up");
+  await ip("-n", name, "addr", "add", `${subnet.inside}/${subnet.prefix}`, "dev", inside);
+  await ip("-n", name, "link", "set", inside, "up");
+  await ip("-n", name, "link", "set", "lo", "up");
+  return {
+    name,
+    hostAddress: subnet.host,
+    address: subnet.inside,
+    // nsenter changes only the network namespace: `ip netns exec` would also remount /sys, hiding the cgroup
+    // mounts runc needs.
+    exec: ["nsenter", `--net=/run/netns/${name}`],
+    async remove() {
+      await ip("netns", "del", name).catch(() => undefined);
+      await ip("link", "del", hostSide).catch(() => undefined);
+    },
+  };
+}
