@@ -13,6 +13,7 @@ import { computePodStatus } from "./pod-status.ts";
 import type { Waiting } from "./pod-status.ts";
 import type { ContainerInstance, RuntimePod } from "./runtime-pod.ts";
 import { sandboxConfig } from "./sandbox-config.ts";
+import { removePodCgroups } from "./pod-cgroups.ts";
 
 const log = logger("kubelet");
 
@@ -78,6 +79,7 @@ export class PodWorker {
   /** Kills the pod's containers (preStop, SIGTERM, then SIGKILL after the grace period) and removes them all. */
   async terminate(pod: Pod | undefined, runtime: RuntimePod, graceSeconds: number): Promise<void> {
     await this.stopAll(pod, runtime, graceSeconds, true);
+    await removePodCgroups(this.uid);
     this.deps.probes.removePod(this.uid);
     this.deps.backoff.forgetPod(this.uid);
     await this.deps.volumes.tearDown(this.uid);
