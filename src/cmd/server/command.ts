@@ -15,6 +15,7 @@ import { openStorage } from "./datastore.ts";
 import { runControlPlane } from "./control-plane.ts";
 import { startLocalAgent } from "./local-agent.ts";
 import { nodeCredentialsIssuer } from "../../util/pki/node-credentials.ts";
+import { ensureKubeletClientCert } from "../../util/pki/kubelet-client.ts";
 import { NODE_BOOTSTRAP_USER, NODES_GROUP, nodeUserName } from "../../util/pki/node-join.ts";
 import { ConfigError, loadConfiguration } from "../../scheduler/index.ts";
 import { parseServerFlags, SERVER_FLAGS, UsageError } from "./config.ts";
@@ -94,12 +95,6 @@ async function clusterPkiAndToken(cfg: ServerConfig, storage: Storage, names: Cl
   return { pki: await ensureClusterPki(dir, names), token: shared.token };
 }
 
-/** The certificate the API server presents to node agents for logs, exec and port-forward. */
-async function kubeletClientCert(pki: ClusterPki): Promise<{ certPem: string; keyPem: string; caPem: string }> {
-  const { certPem, keyPem } = await pki.issueClientCert({ commonName: "kube-apiserver-kubelet-client", organizations: ["system:masters"], days: 365 });
-  return { certPem, keyPem, caPem: pki.caCert };
-}
-
 async function runServer(cfg: ServerConfig): Promise<number> {
   const log = logger("server");
   const started = performance.now();
@@ -129,7 +124,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     serviceAccountKeys: { privateKeyPem: pki.saPrivateKey, publicKeyPem: pki.saPublicKey },
     staticTokens: new Map([[token, { username: NODE_BOOTSTRAP_USER, groups: ["system:bootstrappers"] }]]),
     nodeJoin: { caPem: pki.caCert, token, issueNodeCredentials: nodeCredentialsIssuer(pki) },
-    kubeletClient: await kubeletClientCert(pki),
+    kubeletClient: await ensureKubeletClientCert(pki, join(cfg.dataDir, "tls")),
     serviceCidr: cfg.serviceCidr,
     advertiseAddress: advertise,
     signal: abort.signal,
