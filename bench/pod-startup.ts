@@ -24,6 +24,12 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+/** CPU seconds (user + system) a process has used, from /proc. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
@@ -80,15 +86,17 @@ try {
   const client = new Client(transport, "bench");
   await cluster.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"]);
   await sleep(2000);
-  console.log(`Berth RSS idle (no pods): ${(await rssMb(cluster.pid!)).toFixed(0)} MB`);
+  console.log(`Berth RSS idle (no pods, first start): ${(await rssMb(cluster.pid!)).toFixed(0)} MB`);
+  const containerdPid = Number(await readFile(join(cluster.dataDir, "agent/containerd/containerd.pid"), "utf8"));
   for (const n of ROUNDS) {
+    const cpu0 = [await cpuSeconds(cluster.pid!), await cpuSeconds(containerdPid)];
     const l = await startPods(client, `r${n}`, n);
-    console.log(`${n} concurrent pods: create -> Ready p50 ${quantile(l, 0.5).toFixed(0)} ms, p99 ${quantile(l, 0.99).toFixed(0)} ms, max ${l[l.length - 1]!.toFixed(0)} ms`);
+    const cpu = [(await cpuSeconds(cluster.pid!)) - cpu0[0]!, (await cpuSeconds(containerdPid)) - cpu0[1]!];
+    console.log(`${n} concurrent pods: create -> Ready p50 ${quantile(l, 0.5).toFixed(0)} ms, p99 ${quantile(l, 0.99).toFixed(0)} ms, max ${l[l.length - 1]!.toFixed(0)} ms; CPU: Berth ${cpu[0]!.toFixed(1)} s, containerd ${cpu[1]!.toFixed(1)} s (shims and runc apart)`);
     await deleteAll(client);
   }
   await startPods(client, "idle", IDLE_PODS);
   await sleep(15_000);
-  const containerdPid = Number(await readFile(join(cluster.dataDir, "agent/containerd/containerd.pid"), "utf8"));
   console.log(`RSS with ${IDLE_PODS} pods running: Berth ${(await rssMb(cluster.pid!)).toFixed(0)} MB; containerd ${(await rssMb(containerdPid)).toFixed(0)} MB (shims apart)`);
   await deleteAll(client);
   transport.close();
