@@ -44,3 +44,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// Every command has finished its work and closed what it opened by now; a connection some peer still holds open
+// (a streaming session through the node agent, say) must not keep the process alive after a clean shutdown.
+setTimeout(() => process.exit(), 2000).unref();

@@ -226,6 +226,22 @@ test("berth agent joins from another host with the token, runs a pod there and s
     const exited = new Promise((r) => agent.once("exit", r));
     agent.kill("SIGTERM");
     await exited;
+    await c.kubectl(["delete", "node", "worker-1"]);
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("a restarted server's agent finds its running pods in containerd and leaves them running", async () => {
+  await c.ok(["run", "survivor", "--image=busybox", "--overrides", JSON.stringify({ spec: { terminationGracePeriodSeconds: 1, nodeSelector: { "node-role.kubernetes.io/control-plane": "true" } } }), "--", "sh", "-c", "echo alive; exec sleep 3600"]);
+  await c.ok(["wait", "--for=condition=Ready", "pod/survivor", "--timeout=60s"]);
+  const before = (await podJson("survivor")).status.containerStatuses[0];
+  assert.equal(await c.stop("SIGTERM"), 0);
+  await c.launch();
+  await c.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"]);
+  await until(async () => (await c.kubectl(["exec", "survivor", "--", "echo", "still here"])).stdout === "still here\n", 20_000, "exec after the restart");
+  const after = (await podJson("survivor")).status.containerStatuses[0];
+  assert.equal(after.containerID, before.containerID, "the same container, not a new one");
+  assert.equal(after.restartCount, 0);
+  assert.equal(after.state.running.startedAt, before.state.running.startedAt);
+  assert.equal(await c.ok(["logs", "survivor"]), "alive\n");
 });

@@ -14,6 +14,11 @@ export class RestartBackoff {
     return e ? Math.max(nowMs, e.lastRestartMs + e.delayMs) : nowMs;
   }
 
+  /** The wait `key` is serving now (0 when it has none), as CrashLoopBackOff messages name it. */
+  currentDelayMs(key: string): number {
+    return this.entries.get(key)?.delayMs ?? 0;
+  }
+
   /** Records a restart of `key` at `nowMs`, lengthening the wait before the next one. */
   restarted(key: string, nowMs: number): void {
     const e = this.entries.get(key);

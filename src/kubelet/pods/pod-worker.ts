@@ -190,8 +190,8 @@ export class PodWorker {
     const now = this.deps.now();
     const until = this.deps.backoff.waitUntil(key, now);
     if (until > now) {
-      const seconds = Math.round((until - latest.status.finishedAt / 1e6) / 1000);
-      this.waiting.set(c.name, { reason: "CrashLoopBackOff", message: `back-off ${Math.max(seconds, 10)}s restarting failed container=${c.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${this.uid})` });
+      const seconds = Math.round(this.deps.backoff.currentDelayMs(key) / 1000);
+      this.waiting.set(c.name, { reason: "CrashLoopBackOff", message: `back-off ${seconds}s restarting failed container=${c.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${this.uid})` });
       this.deps.events.event(pod, "Warning", "BackOff", "Back-off restarting failed container");
       this.wakeAt(until);
       return;
