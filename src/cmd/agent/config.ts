@@ -2,29 +2,23 @@
 import { parseArgs } from "node:util";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { portFlag, UsageError } from "../server/config.ts";
+import { UsageError } from "../server/config.ts";
+import { NODE_AGENT_HELP, NODE_AGENT_OPTIONS, nodeAgentFlags } from "./node-flags.ts";
+import type { NodeAgentFlags } from "./node-flags.ts";
 
 export { UsageError };
 
-export interface AgentConfig {
+export interface AgentConfig extends NodeAgentFlags {
   server: string;
   token: string;
   dataDir: string;
-  nodeName: string | undefined;
-  nodeIp: string | undefined;
-  kubeletPort: number;
-  containerRuntimeEndpoint: string | undefined;
 }
 
 export const AGENT_FLAGS = `Flags:
   --server URL                the API server to join (https://HOST:PORT)
   --token TOKEN               the cluster's join token (the server's <data-dir>/token; or $BERTH_TOKEN)
   --data-dir DIR              where the agent keeps its credentials, containerd and pods (default ~/.berth)
-  --node-name NAME            this node's name (default: the host name)
-  --node-ip IP                this node's address (default: the first non-loopback IPv4 address)
-  --kubelet-port PORT         HTTPS port for logs, exec and port-forward (default 10250; 0: any)
-  --container-runtime-endpoint URL  an existing CRI socket (unix:///path); default: run Berth's own containerd
-`;
+${NODE_AGENT_HELP}`;
 
 export function parseAgentFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): AgentConfig | "help" {
   let parsed;
@@ -37,10 +31,7 @@ export function parseAgentFlags(argv: string[], env: NodeJS.ProcessEnv = process
         server: { type: "string" },
         token: { type: "string" },
         "data-dir": { type: "string" },
-        "node-name": { type: "string" },
-        "node-ip": { type: "string" },
-        "kubelet-port": { type: "string" },
-        "container-runtime-endpoint": { type: "string" },
+        ...NODE_AGENT_OPTIONS,
         help: { type: "boolean", short: "h" },
       },
     });
@@ -57,9 +48,6 @@ export function parseAgentFlags(argv: string[], env: NodeJS.ProcessEnv = process
     server: v.server.replace(/\/$/, ""),
     token,
     dataDir: resolve(v["data-dir"] ?? join(homedir(), ".berth")),
-    nodeName: v["node-name"],
-    nodeIp: v["node-ip"],
-    kubeletPort: portFlag("kubelet-port", v["kubelet-port"] ?? "10250"),
-    containerRuntimeEndpoint: v["container-runtime-endpoint"],
+    ...nodeAgentFlags(v),
   };
 }

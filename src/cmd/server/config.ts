@@ -1,9 +1,12 @@
 // `berth server` flags, parsed into one typed config with every default in one place.
+import { UsageError } from "../usage-error.ts";
 import { parseArgs } from "node:util";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { NODE_AGENT_HELP, NODE_AGENT_OPTIONS, nodeAgentFlags } from "../agent/node-flags.ts";
+import type { NodeAgentFlags } from "../agent/node-flags.ts";
 
-export interface ServerConfig {
+export interface ServerConfig extends NodeAgentFlags {
   dataDir: string;
   httpsPort: number;
   bindAddress: string;
@@ -13,13 +16,6 @@ export interface ServerConfig {
   datastoreTls: DatastoreTlsFiles;
   token: string | undefined;
   disableAgent: boolean;
-  nodeName: string | undefined;
-  /** The node agent's HTTPS port for logs, exec and port-forward (0: any free port). */
-  kubeletPort: number;
-  /** The node's address; unset: the first non-loopback IPv4 address. */
-  nodeIp: string | undefined;
-  /** An existing CRI socket (unix://...); unset: the agent runs its own containerd. */
-  containerRuntimeEndpoint: string | undefined;
   serviceCidr: string;
   clusterCidr: string;
   clusterDns: string;
@@ -47,11 +43,7 @@ export const SERVER_FLAGS = `Flags:
   --datastore-keyfile FILE    private key (PEM) of --datastore-certfile
   --token TOKEN               shared secret for agents and further servers (default: generated, in <data-dir>/token)
   --disable-agent             do not run a node agent in this process
-  --node-name NAME            this node's name (default: the host name)
-  --node-ip IP                this node's address (default: the first non-loopback IPv4 address)
-  --kubelet-port PORT         the node agent's HTTPS port for logs, exec and port-forward (default 10250; 0: any)
-  --container-runtime-endpoint URL  an existing CRI socket (unix:///path); default: run Berth's own containerd
-  --service-cidr CIDR         Service cluster IP range (default 10.43.0.0/16)
+${NODE_AGENT_HELP}  --service-cidr CIDR         Service cluster IP range (default 10.43.0.0/16)
   --cluster-cidr CIDR         pod IP range (default 10.42.0.0/16)
   --cluster-dns IP            cluster DNS Service IP (default 10.43.0.10)
   --disable-controller-manager  do not run the controllers in this process
@@ -60,7 +52,7 @@ export const SERVER_FLAGS = `Flags:
   --node-monitor-grace-period DURATION  silence after which a node is unreachable (default 40s)
 `;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export function parseServerFlags(argv: string[]): ServerConfig | "help" {
   let parsed;
@@ -79,10 +71,7 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
         "datastore-keyfile": { type: "string" },
         token: { type: "string" },
         "disable-agent": { type: "boolean" },
-        "node-name": { type: "string" },
-        "node-ip": { type: "string" },
-        "kubelet-port": { type: "string" },
-        "container-runtime-endpoint": { type: "string" },
+        ...NODE_AGENT_OPTIONS,
         "service-cidr": { type: "string" },
         "cluster-cidr": { type: "string" },
         "cluster-dns": { type: "string" },
@@ -119,10 +108,7 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     datastoreTls,
     token: v.token,
     disableAgent: v["disable-agent"] ?? false,
-    nodeName: v["node-name"],
-    kubeletPort: portFlag("kubelet-port", v["kubelet-port"] ?? "10250"),
-    nodeIp: v["node-ip"],
-    containerRuntimeEndpoint: v["container-runtime-endpoint"],
+    ...nodeAgentFlags(v),
     serviceCidr: v["service-cidr"] ?? "10.43.0.0/16",
     clusterCidr: v["cluster-cidr"] ?? "10.42.0.0/16",
     clusterDns: v["cluster-dns"] ?? "10.43.0.10",
@@ -131,12 +117,6 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     schedulerConfig: v["scheduler-config"] !== undefined ? resolve(v["scheduler-config"]) : undefined,
     nodeMonitorGracePeriodMs: durationFlag("node-monitor-grace-period", v["node-monitor-grace-period"] ?? "40s"),
   };
-}
-
-export function portFlag(flag: string, text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--${flag}: invalid port ${text}`);
-  return port;
 }
 
 /** A Go-style duration as Kubernetes flags take them: 40s, 1m30s, 500ms, 1h. */

@@ -1,4 +1,5 @@
 // `berth sim` flags, parsed into the simulator's typed options with every default in one place.
+import { UsageError } from "../usage-error.ts";
 import { parseArgs } from "node:util";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,7 +36,7 @@ const FIXED = {
   podWriteQps: 200,
 } as const;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 function quantity(flag: string, value: string): string {
   const q = canonicalQuantity(value);

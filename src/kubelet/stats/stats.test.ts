@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { startTestContainerd } from "../../../test/support/containerd.ts";
 import type { TestContainerd } from "../../../test/support/containerd.ts";
-import { ensureClusterPki } from "../../util/pki/cluster.ts";
 import type { PodSandboxConfig } from "../cri/types.ts";
+import { nodeServerPki } from "../../../test/support/node-server-pki.ts";
 import { startNodeServer } from "../streaming/server.ts";
 import type { NodeServer } from "../streaming/server.ts";
 import { AgentMetrics } from "./agent-metrics.ts";
@@ -30,11 +30,8 @@ describe("stats endpoints on containerd", { timeout: 120_000 }, () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "berth-stats-"));
-    const pki = await ensureClusterPki(join(dir, "pki"), { hostnames: ["localhost"], ips: ["127.0.0.1"] });
-    const c = await pki.issueClientCert({ commonName: "kube-apiserver-kubelet-client", days: 1 });
-    const s = await pki.issueClientCert({ commonName: "someone", organizations: ["system:authenticated"], days: 1 });
-    client = { cert: c.certPem, key: c.keyPem, ca: pki.caCert };
-    stranger = { cert: s.certPem, key: s.keyPem, ca: pki.caCert };
+    const pki = await nodeServerPki(dir);
+    ({ client, stranger } = pki);
     ctrd = await startTestContainerd();
     const sc: PodSandboxConfig = { metadata: { name: "burner", uid, namespace: "ns", attempt: 0 }, hostname: "burner", logDirectory: join(dir, "logs"), linux: { cgroupParent: podCgroup } };
     const sandbox = await ctrd.cri.runPodSandbox(sc);
@@ -46,7 +43,7 @@ describe("stats endpoints on containerd", { timeout: 120_000 }, () => {
     const collector = new StatsCollector({ cri: ctrd.cri, nodeName: "node-a", dataDir: dir });
     collector.run(stop.signal, 500);
     server = await startNodeServer({
-      bindAddress: "127.0.0.1", port: 0, tls: { cert: pki.servingCert, key: pki.servingKey, ca: pki.caCert }, cri: ctrd.cri,
+      bindAddress: "127.0.0.1", port: 0, tls: pki.serving, cri: ctrd.cri,
       pods: { sandboxId: () => undefined, containerId: () => undefined, logPath: () => undefined },
       stats: statsEndpoints(collector, new AgentMetrics({ cri: ctrd.cri, nodeName: "node-a" })),
       signal: stop.signal,

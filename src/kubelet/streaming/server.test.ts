@@ -10,8 +10,8 @@ import { randomBytes } from "node:crypto";
 import { WebSocket, createWebSocketStream } from "ws";
 import { startTestContainerd } from "../../../test/support/containerd.ts";
 import type { TestContainerd } from "../../../test/support/containerd.ts";
-import { ensureClusterPki } from "../../util/pki/cluster.ts";
 import type { PodSandboxConfig } from "../cri/types.ts";
+import { nodeServerPki } from "../../../test/support/node-server-pki.ts";
 import { startNodeServer } from "./server.ts";
 import type { NodeServer } from "./server.ts";
 import { SpdySession } from "./spdy/session.ts";
@@ -26,11 +26,8 @@ describe("node streaming server on containerd", { timeout: 120_000 }, () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "berth-streaming-"));
-    const pki = await ensureClusterPki(join(dir, "pki"), { hostnames: ["localhost"], ips: ["127.0.0.1"] });
-    const c = await pki.issueClientCert({ commonName: "kube-apiserver-kubelet-client", days: 1 });
-    const s = await pki.issueClientCert({ commonName: "someone", organizations: ["system:authenticated"], days: 1 });
-    client = { cert: c.certPem, key: c.keyPem, ca: pki.caCert };
-    stranger = { cert: s.certPem, key: s.keyPem, ca: pki.caCert };
+    const pki = await nodeServerPki(dir);
+    ({ client, stranger } = pki);
     ctrd = await startTestContainerd();
     const sc: PodSandboxConfig = { metadata: { name: "web", uid: "uid-web", namespace: "ns", attempt: 0 }, hostname: "web", logDirectory: join(dir, "logs"), linux: {} };
     ids.sandbox = await ctrd.cri.runPodSandbox(sc);
@@ -40,7 +37,7 @@ describe("node streaming server on containerd", { timeout: 120_000 }, () => {
     }, sc);
     await ctrd.cri.startContainer(ids.container);
     server = await startNodeServer({
-      bindAddress: "127.0.0.1", port: 0, tls: { cert: pki.servingCert, key: pki.servingKey, ca: pki.caCert }, cri: ctrd.cri,
+      bindAddress: "127.0.0.1", port: 0, tls: pki.serving, cri: ctrd.cri,
       pods: {
         sandboxId: (ns, pod) => (ns === "ns" && pod === "web" ? ids.sandbox : undefined),
         containerId: (ns, pod, c) => (ns === "ns" && pod === "web" && c === "c" ? ids.container : undefined),
