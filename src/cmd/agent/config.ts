@@ -1,8 +1,7 @@
 // `berth agent` flags, parsed into one typed config with every default in one place.
-import { parseArgs } from "node:util";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { UsageError } from "../server/config.ts";
+import { parseFlags, UsageError } from "../flags.ts";
 import { NODE_AGENT_HELP, NODE_AGENT_OPTIONS, nodeAgentFlags } from "./node-flags.ts";
 import type { NodeAgentFlags } from "./node-flags.ts";
 
@@ -21,24 +20,13 @@ export const AGENT_FLAGS = `Flags:
 ${NODE_AGENT_HELP}`;
 
 export function parseAgentFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): AgentConfig | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        server: { type: "string" },
-        token: { type: "string" },
-        "data-dir": { type: "string" },
-        ...NODE_AGENT_OPTIONS,
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const v = parsed.values;
+  const v = parseFlags(argv, {
+    server: { type: "string" },
+    token: { type: "string" },
+    "data-dir": { type: "string" },
+    ...NODE_AGENT_OPTIONS,
+    help: { type: "boolean", short: "h" },
+  });
   if (v.help) return "help";
   if (!v.server) throw new UsageError("--server is required");
   if (!/^https:\/\/[^/]+\/?$/.test(v.server)) throw new UsageError(`--server: expected https://HOST:PORT, got ${v.server}`);

@@ -1,5 +1,5 @@
 // The node agent's flags, shared by `berth server` (its own agent) and `berth agent`.
-import { UsageError } from "../usage-error.ts";
+import { UsageError } from "../flags.ts";
 
 export interface NodeAgentFlags {
   nodeName: string | undefined;

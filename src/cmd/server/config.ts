@@ -1,6 +1,5 @@
 // `berth server` flags, parsed into one typed config with every default in one place.
-import { UsageError } from "../usage-error.ts";
-import { parseArgs } from "node:util";
+import { parseFlags, UsageError } from "../flags.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { NODE_AGENT_HELP, NODE_AGENT_OPTIONS, nodeAgentFlags } from "../agent/node-flags.ts";
@@ -55,37 +54,26 @@ ${NODE_AGENT_HELP}  --service-cidr CIDR         Service cluster IP range (defaul
 export { UsageError };
 
 export function parseServerFlags(argv: string[]): ServerConfig | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        "data-dir": { type: "string" },
-        "https-port": { type: "string" },
-        "bind-address": { type: "string" },
-        "datastore-endpoint": { type: "string" },
-        "datastore-cafile": { type: "string" },
-        "datastore-certfile": { type: "string" },
-        "datastore-keyfile": { type: "string" },
-        token: { type: "string" },
-        "disable-agent": { type: "boolean" },
-        ...NODE_AGENT_OPTIONS,
-        "service-cidr": { type: "string" },
-        "cluster-cidr": { type: "string" },
-        "cluster-dns": { type: "string" },
-        "disable-controller-manager": { type: "boolean" },
-        "disable-scheduler": { type: "boolean" },
-        "scheduler-config": { type: "string" },
-        "node-monitor-grace-period": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const v = parsed.values;
+  const v = parseFlags(argv, {
+    "data-dir": { type: "string" },
+    "https-port": { type: "string" },
+    "bind-address": { type: "string" },
+    "datastore-endpoint": { type: "string" },
+    "datastore-cafile": { type: "string" },
+    "datastore-certfile": { type: "string" },
+    "datastore-keyfile": { type: "string" },
+    token: { type: "string" },
+    "disable-agent": { type: "boolean" },
+    ...NODE_AGENT_OPTIONS,
+    "service-cidr": { type: "string" },
+    "cluster-cidr": { type: "string" },
+    "cluster-dns": { type: "string" },
+    "disable-controller-manager": { type: "boolean" },
+    "disable-scheduler": { type: "boolean" },
+    "scheduler-config": { type: "string" },
+    "node-monitor-grace-period": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (v.help) return "help";
   const dataDir = resolve(v["data-dir"] ?? join(homedir(), ".berth"));
   const port = Number(v["https-port"] ?? 6443);

@@ -1,6 +1,5 @@
 // `berth sim` flags, parsed into the simulator's typed options with every default in one place.
-import { UsageError } from "../usage-error.ts";
-import { parseArgs } from "node:util";
+import { parseFlags, UsageError } from "../flags.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { canonicalQuantity } from "../../api/validation/quantity.ts";
@@ -69,27 +68,16 @@ function defaultKubeconfig(env: NodeJS.ProcessEnv): string {
 }
 
 export function parseSimFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): SimCommandConfig | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        nodes: { type: "string" },
-        kubeconfig: { type: "string" },
-        "name-prefix": { type: "string" },
-        cpu: { type: "string" },
-        memory: { type: "string" },
-        pods: { type: "string" },
-        labels: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const v = parsed.values;
+  const v = parseFlags(argv, {
+    nodes: { type: "string" },
+    kubeconfig: { type: "string" },
+    "name-prefix": { type: "string" },
+    cpu: { type: "string" },
+    memory: { type: "string" },
+    pods: { type: "string" },
+    labels: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (v.help) return "help";
   if (v.nodes === undefined) throw new UsageError("--nodes is required");
   const nodeCount = positiveInteger("nodes", v.nodes, DEFAULT_POD_RANGE_NODES);
