@@ -8,6 +8,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { TestCluster, KUBECTL, BERTH, until } from "./harness.ts";
 import { createTestHost } from "./netns.ts";
@@ -193,12 +194,17 @@ test("kubectl delete pod ends within the grace period and leaves no container or
   await c.ok(["run", "doomed", "--image=busybox", "--", "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]);
   await c.ok(["wait", "--for=condition=Ready", "pod/doomed", "--timeout=60s"]);
   const uid = (await podJson("doomed")).metadata.uid;
-  assert.match(await ctr(["containers", "ls", "--quiet"]), /\w/);
+  const ids = (await ctr(["containers", "ls", "--quiet", `labels."io.kubernetes.pod.uid"==${uid}`])).split("\n").filter(Boolean);
+  assert.equal(ids.length, 2, "the sandbox and the container");
+  const netns = (await Promise.all(ids.map(async (id) => JSON.parse(await ctr(["containers", "info", id])).Spec.linux.namespaces as { type: string; path?: string }[])))
+    .flat().filter((n) => n.type === "network" && n.path?.includes("/netns/")).map((n) => n.path!);
+  assert.equal(new Set(netns).size, 1, "the sandbox's network namespace, pinned under /run/netns");
+  assert.ok(existsSync(netns[0]!));
   const started = Date.now();
   await c.ok(["delete", "pod", "doomed", "--grace-period=5", "--wait", "--timeout=30s"]);
   assert.ok(Date.now() - started < 8_000, `deletion took ${Date.now() - started} ms`);
-  const labels = await ctr(["containers", "ls", `labels."io.kubernetes.pod.uid"==${uid}`]);
-  assert.doesNotMatch(labels, new RegExp(uid));
+  assert.equal(await ctr(["containers", "ls", "--quiet", `labels."io.kubernetes.pod.uid"==${uid}`]), "");
+  assert.equal(existsSync(netns[0]!), false, "the network namespace is gone");
 });
 
 test("berth agent joins from another host with the token, runs a pod there and serves its logs and exec", async () => {

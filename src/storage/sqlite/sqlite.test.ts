@@ -239,7 +239,8 @@ test("the checkpointer thread keeps the WAL bounded under continuous writes", as
     // 20,000 commits append ~3 pages each (~240 MB of WAL in all); without resets the WAL would hold all of them.
     assert.ok(maxWal < 32 << 20, `WAL reached ${maxWal} bytes`);
     // Once writes stop, the next rounds leave a small WAL behind (TRUNCATE above walTruncateBytes).
-    await waitUntil(async () => walSize() <= 4 << 20);
+    // Generous: on a busy 2-core machine (containerd tests alongside) the checkpointer's next rounds can lag.
+    await waitUntil(async () => walSize() <= 4 << 20, 30_000);
     const db = new DatabaseSync(path, { readOnly: true });
     try {
       // The worker's post-reset write counts the resets.
