@@ -15,9 +15,11 @@ if [ ! -x /usr/bin/etcd ] && command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
 fi
 # containerd, runc, the CNI plugins and a static busybox for the node agent (Debian's packages): installed once,
-# quietly, only those missing.
+# quietly, only those missing. The test suite (BERTH_SETUP_TESTS=1) also wants a registry and skopeo to fill it.
+packages=(containerd runc containernetworking-plugins busybox-static)
+if [ "${BERTH_SETUP_TESTS:-}" = 1 ]; then packages+=(docker-registry skopeo); fi
 missing=()
-for pkg in containerd runc containernetworking-plugins busybox-static; do
+for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then

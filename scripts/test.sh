@@ -2,7 +2,7 @@
 # The whole suite, from a fresh machine: installs what is missing, then typecheck, lint, unit and e2e tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+BERTH_SETUP_TESTS=1 bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 echo "== typecheck"; tsc --noEmit -p .
 echo "== lint"; eslint .

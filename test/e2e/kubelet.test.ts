@@ -7,11 +7,13 @@ import { createServer } from "node:net";
 import { request } from "node:http";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { readFile, mkdtemp, rm, mkdir, copyFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { TestCluster, KUBECTL, BERTH, until } from "./harness.ts";
 import { createTestHost } from "./netns.ts";
+import { startTestRegistry } from "./registry.ts";
+import { buildImageArchive } from "../../src/kubelet/images/archive.ts";
 import type { TestHost } from "./netns.ts";
 
 const run = promisify(execFile);
@@ -205,6 +207,35 @@ test("kubectl delete pod ends within the grace period and leaves no container or
   assert.ok(Date.now() - started < 8_000, `deletion took ${Date.now() - started} ms`);
   assert.equal(await ctr(["containers", "ls", "--quiet", `labels."io.kubernetes.pod.uid"==${uid}`]), "");
   assert.equal(existsSync(netns[0]!), false, "the network namespace is gone");
+});
+
+test("images are pulled from a registry through containerd; one that cannot be had fails to pull and backs off", async () => {
+  const registry = await startTestRegistry();
+  const dir = await mkdtemp(join(tmpdir(), "berth-image-"));
+  const onServerNode = (extra: object = {}) => JSON.stringify({ spec: { terminationGracePeriodSeconds: 1, nodeSelector: { "node-role.kubernetes.io/control-plane": "true" }, ...extra } });
+  try {
+    // A layer containerd has not seen: a static busybox beside a file of our own.
+    await mkdir(join(dir, "rootfs/bin"), { recursive: true });
+    await copyFile("/bin/busybox", join(dir, "rootfs/bin/busybox"));
+    await writeFile(join(dir, "rootfs/marker"), "from the registry\n");
+    const archive = join(dir, "app.tar");
+    await buildImageArchive({ rootfsDir: join(dir, "rootfs"), reference: "e2e/app:1", entrypoint: ["/bin/busybox"], cmd: ["sh", "-c", "cat /marker; exec sleep 3600"], out: archive });
+    const image = await registry.push(archive, "e2e/app:1");
+    await c.ok(["run", "pulled", `--image=${image}`, "--overrides", onServerNode()]);
+    await c.ok(["wait", "--for=condition=Ready", "pod/pulled", "--timeout=60s"]);
+    await until(async () => (await c.kubectl(["logs", "pulled"])).stdout === "from the registry\n", 10_000, "the pulled image's output");
+    assert.match(await c.ok(["get", "events", "--field-selector", "involvedObject.name=pulled"]), /Successfully pulled image/);
+
+    await c.ok(["run", "unpullable", `--image=${registry.address}/e2e/missing:1`, "--overrides", onServerNode()]);
+    const waiting = async () => (await podJson("unpullable")).status?.containerStatuses?.[0]?.state?.waiting;
+    await until(async () => (await waiting())?.reason === "ImagePullBackOff", 30_000, "ImagePullBackOff");
+    assert.match((await waiting()).message, /Back-off pulling image ".*missing:1"/);
+    assert.match(await c.ok(["get", "events", "--field-selector", "involvedObject.name=unpullable"]), /Failed to pull image ".*missing:1"/);
+    await c.ok(["delete", "pod", "pulled", "unpullable", "--wait", "--timeout=30s"]);
+  } finally {
+    await registry.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test("berth agent joins from another host with the token, runs a pod there and serves its logs and exec", async () => {
