@@ -155,12 +155,14 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningNod
     volumes: {
       setUp: (pod) => volumes.setUp(pod),
       refresh: (pod) => volumes.refresh(pod),
+      setUpHosts: async (pod, podIP) => {
+        if (podIP && !pod.spec?.hostNetwork) await writeEtcHosts(podsDir, pod, podIP);
+      },
       tearDown: (uid) => volumes.tearDown(uid),
       containerMounts: (pod, c) => [...volumes.containerMounts(pod, c), ...etcHostsMount(podsDir, pod, c)],
     },
     env: {
       resolve: async (pod: Pod, c: Container, podIP: string | undefined): Promise<KeyValue[]> => {
-        if (podIP && !pod.spec?.hostNetwork) await writeEtcHosts(podsDir, pod, podIP);
         const ns = pod.metadata!.namespace!;
         return resolveEnv(pod, c, {
           getConfigMap: (n, name) => orUndefined(configMaps.get(n, name)) as Promise<ConfigMap | undefined>,

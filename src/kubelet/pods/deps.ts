@@ -7,6 +7,8 @@ import type { SandboxSettings } from "./sandbox-config.ts";
 
 export interface PodVolumes {
   setUp(pod: Pod): Promise<void>;
+  /** Writes the files that need the pod's IP (the agent-managed /etc/hosts), once a sandbox has it. */
+  setUpHosts(pod: Pod, podIP: string | undefined): Promise<void>;
   refresh(pod: Pod): Promise<void>;
   containerMounts(pod: Pod, container: Container): Mount[];
   tearDown(podUid: string): Promise<void>;

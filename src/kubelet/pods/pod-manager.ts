@@ -34,6 +34,8 @@ interface Slot {
   timer?: NodeJS.Timeout;
   /** The last API object seen, kept to kill the pod properly after it vanishes from the API. */
   last?: Pod;
+  /** When the worker last finished acting (performance.now()). */
+  syncedAt?: number;
 }
 
 export class PodManager {
@@ -48,7 +50,10 @@ export class PodManager {
   constructor(opts: PodManagerOptions) {
     this.opts = opts;
     this.pods = opts.client.resource(R.pods);
-    this.runtime = new RuntimeCache(opts.deps.cri);
+    // Before the informer has synced a pod missing from it is not yet known to be gone: start() looks at all then.
+    this.runtime = new RuntimeCache(opts.deps.cri, (uids) => {
+      if (this.synced) for (const uid of uids) this.trigger(uid);
+    });
     this.informer = new Informer(this.pods, { fieldSelector: `spec.nodeName=${opts.nodeName}` });
     this.informer.addHandlers({
       onAdd: (p) => this.observe(p),
@@ -111,7 +116,7 @@ export class PodManager {
       await sleep(RELIST_MS, signal).catch(() => undefined);
       if (signal.aborted) return;
       try {
-        for (const uid of await this.runtime.relist()) this.trigger(uid);
+        await this.runtime.relist();
       } catch (err) {
         log.warn({ err: (err as Error).message }, "relisting the runtime failed");
       }
@@ -155,24 +160,26 @@ export class PodManager {
 
   /** One pass over a pod; resolves with when to look again, or undefined once the pod is gone for good. */
   private async syncOnce(uid: string, slot: Slot): Promise<number | undefined> {
-    await this.runtime.relist();
-    const runtime = this.runtime.pod(uid);
-    const pod = this.byUid.get(uid);
-    if (pod) slot.last = pod;
-    if (!pod || pod.metadata!.deletionTimestamp) {
-      const last = pod ?? slot.last;
-      if (runtime.sandboxes.length || runtime.containers.size) {
+    // Decide on a runtime view that already shows what this worker did last time; the once-a-second relist
+    // usually provides one, so most syncs list nothing themselves.
+    await this.runtime.listedSince(slot.syncedAt ?? 0);
+    try {
+      const runtime = this.runtime.pod(uid);
+      const pod = this.byUid.get(uid);
+      if (pod) slot.last = pod;
+      if (!pod || pod.metadata!.deletionTimestamp) {
+        const last = pod ?? slot.last;
         await slot.worker.terminate(last, runtime, last ? gracePeriodSeconds(last) : 0);
-      } else {
-        await slot.worker.terminate(last, runtime, 0);
+        if (pod) await this.finalDelete(pod);
+        return undefined;
       }
-      if (pod) await this.finalDelete(pod);
-      return undefined;
+      if (runtime.sandboxes.length === 0 && runtime.containers.size === 0 && isTerminal(pod)) return undefined;
+      const { status, requeueAfterMs } = await slot.worker.sync(pod, runtime);
+      await this.writeStatus(pod, status);
+      return requeueAfterMs ?? RESYNC_MS;
+    } finally {
+      slot.syncedAt = performance.now();
     }
-    if (runtime.sandboxes.length === 0 && runtime.containers.size === 0 && isTerminal(pod)) return undefined;
-    const { status, requeueAfterMs } = await slot.worker.sync(pod, runtime);
-    await this.writeStatus(pod, status);
-    return requeueAfterMs ?? RESYNC_MS;
   }
 
   private async writeStatus(pod: Pod, status: PodStatus): Promise<void> {

@@ -115,6 +115,7 @@ export class PodWorker {
         const st = await this.deps.cri.podSandboxStatus(latest.id);
         const ips = st.network?.ip ? [st.network.ip, ...(st.network.additionalIps ?? []).map((a) => a.ip)] : [];
         this.podIPs = { sandboxId: latest.id, ips };
+        await this.deps.volumes.setUpHosts(pod, ips[0]);
       }
       return { id: latest.id, config };
     }
@@ -134,6 +135,7 @@ export class PodWorker {
       const id = await this.deps.cri.runPodSandbox(config);
       const st = await this.deps.cri.podSandboxStatus(id);
       this.podIPs = { sandboxId: id, ips: st.network?.ip ? [st.network.ip] : [] };
+      await this.deps.volumes.setUpHosts(pod, this.podIPs.ips[0]);
       runtime.sandboxes.unshift(st);
       runtime.containers.clear();
       return { id, config };

@@ -2,7 +2,7 @@
 // containers once, fetches statuses only for containers that are new or changed state, and says which pods
 // changed. Concurrent requests for a fresh view share one relist.
 import { readFile } from "node:fs/promises";
-import type { ContainerStatus, CriRuntime, PodSandbox } from "../cri/types.ts";
+import type { ContainerStatus, CriRuntime } from "../cri/types.ts";
 import { TERMINATION_LOG, podUidOf } from "./labels.ts";
 import { emptyRuntimePod, groupByPod } from "./runtime-pod.ts";
 import type { RuntimePod } from "./runtime-pod.ts";
@@ -11,14 +11,19 @@ const MAX_TERMINATION_MESSAGE = 4096;
 
 export class RuntimeCache {
   private readonly cri: CriRuntime;
+  /** Told of the pods whose runtime state changed, after every relist, whoever asked for it. */
+  private readonly onChange: (uids: Set<string>) => void;
   private statuses = new Map<string, ContainerStatus>();
   private pods = new Map<string, RuntimePod>();
   private sandboxStates = new Map<string, string>();
-  private running: Promise<Set<string>> | undefined;
-  private queued: Promise<Set<string>> | undefined;
+  /** When the newest completed relist started (performance.now()); 0 before the first. */
+  private listedAt = 0;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
-  constructor(cri: CriRuntime) {
+  constructor(cri: CriRuntime, onChange: (uids: Set<string>) => void) {
     this.cri = cri;
+    this.onChange = onChange;
   }
 
   /** The pod's runtime state from the latest relist (a copy: workers may edit it as they act). */
@@ -35,12 +40,14 @@ export class RuntimeCache {
     return [...this.pods.keys()];
   }
 
-  sandboxes(): PodSandbox[] {
-    return [...this.pods.values()].flatMap((p) => p.sandboxes);
+  /** Resolves once the view comes from a relist that started at or after `time` (performance.now()). */
+  async listedSince(time: number): Promise<void> {
+    if (this.listedAt >= time) return;
+    await this.relist();
   }
 
-  /** A relist that starts after this call; resolves with the uids whose runtime state changed. */
-  relist(): Promise<Set<string>> {
+  /** A relist that starts after this call. */
+  relist(): Promise<void> {
     if (!this.running) {
       this.running = this.doRelist().finally(() => (this.running = undefined));
       return this.running;
@@ -52,7 +59,8 @@ export class RuntimeCache {
     return this.queued;
   }
 
-  private async doRelist(): Promise<Set<string>> {
+  private async doRelist(): Promise<void> {
+    const started = performance.now();
     const [sandboxes, containers] = await Promise.all([this.cri.listPodSandbox(), this.cri.listContainers()]);
     const changed = new Set<string>();
     const statuses = new Map<string, ContainerStatus>();
@@ -79,7 +87,8 @@ export class RuntimeCache {
     this.statuses = statuses;
     this.sandboxStates = sandboxStates;
     this.pods = groupByPod(sandboxes, containers, statuses);
-    return changed;
+    this.listedAt = started;
+    if (changed.size) this.onChange(changed);
   }
 }
 
