@@ -1,6 +1,7 @@
 // The CNI network containerd's CRI sets up for each pod sandbox: a bridge with host-local addresses from the
-// node's pod CIDR, masquerade for traffic leaving the range, and host ports through portmap. containerd adds
-// the loopback interface itself.
+// node's pod CIDR and host ports through portmap. containerd adds the loopback interface itself. Egress
+// masquerade is not the bridge plugin's: it would also rewrite pod-to-pod traffic to other nodes, so the agent's
+// pod network (../network/) masquerades only what leaves the cluster's pod ranges.
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Ipv4Cidr } from "../../util/cidr.ts";
@@ -31,7 +32,7 @@ export function cniConflist(opts: CniConfigOptions): object {
         type: "bridge",
         bridge,
         isGateway: true,
-        ipMasq: true,
+        ipMasq: false,
         hairpinMode: true,
         ipam: {
           type: "host-local",

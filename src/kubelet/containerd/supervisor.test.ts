@@ -32,7 +32,7 @@ describe("writeCniConfig", () => {
       assert.equal(bridge.type, "bridge");
       assert.equal(bridge.bridge, "berth0");
       assert.equal(bridge.isGateway, true);
-      assert.equal(bridge.ipMasq, true);
+      assert.equal(bridge.ipMasq, false);
       assert.equal(bridge.hairpinMode, true);
       assert.deepEqual(bridge.ipam.ranges, [[{ subnet: "10.42.3.0/24", gateway: "10.42.3.1" }]]);
       assert.deepEqual(portmap, { type: "portmap", capabilities: { portMappings: true } });
