@@ -7,11 +7,13 @@ export type RunCommand = (argv: string[], input?: string) => Promise<string>;
 
 export class CommandError extends Error {
   readonly exitCode: number | null;
+  readonly stdout: string;
   readonly stderr: string;
 
-  constructor(argv: string[], exitCode: number | null, stderr: string) {
+  constructor(argv: string[], exitCode: number | null, stdout: string, stderr: string) {
     super(`${argv.join(" ")} failed (exit ${exitCode}): ${stderr.trim()}`);
     this.exitCode = exitCode;
+    this.stdout = stdout;
     this.stderr = stderr;
   }
 }
@@ -27,8 +29,9 @@ export function commandRunner(prefix: readonly string[] = []): RunCommand {
       child.stderr.on("data", (b: Buffer) => err.push(b));
       child.on("error", reject);
       child.on("close", (code) => {
-        if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
-        else reject(new CommandError(full, code, Buffer.concat(err).toString("utf8")));
+        const stdout = Buffer.concat(out).toString("utf8");
+        if (code === 0) resolve(stdout);
+        else reject(new CommandError(full, code, stdout, Buffer.concat(err).toString("utf8")));
       });
       child.stdin.on("error", () => {}); // a tool that exits without reading stdin reports through its exit code
       child.stdin.end(input ?? "");

@@ -18,6 +18,7 @@ describe("nodePodCidr and nodeInternalIp", () => {
     const n: Node = { status: { addresses: [{ type: "ExternalIP", address: "203.0.113.1" }, { type: "InternalIP", address: "fd00::1" }, { type: "InternalIP", address: "10.0.0.2" }] } };
     assert.equal(nodeInternalIp(n), "10.0.0.2");
     assert.equal(nodeInternalIp({ status: { addresses: [{ type: "InternalIP", address: "10.0.0.300" }] } }), undefined);
+    assert.equal(nodeInternalIp({ status: { addresses: [{ type: "InternalIP", address: "10.0.0.07" }] } }), "10.0.0.7");
   });
 });
 

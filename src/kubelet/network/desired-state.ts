@@ -2,7 +2,7 @@
 // pod ranges and the set of every pod range (traffic to them is not masqueraded). Pure, so the kernel side only
 // applies differences.
 import type { Node } from "kubernetes-types/core/v1";
-import { Ipv4Cidr } from "../../util/cidr.ts";
+import { intToIp, ipToInt, Ipv4Cidr } from "../../util/cidr.ts";
 
 /** A route to a pod range through the node that holds it. */
 export interface PodRoute {
@@ -24,12 +24,14 @@ export function nodePodCidr(node: Node): string | undefined {
   return undefined;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** The node's first IPv4 InternalIP. */
+/** The node's first IPv4 InternalIP, in canonical form. */
 export function nodeInternalIp(node: Node): string | undefined {
-  return node.status?.addresses?.find((a) => a.type === "InternalIP" && IPV4.test(a.address) && a.address.split(".").every((o) => Number(o) <= 255))
-    ?.address;
+  for (const a of node.status?.addresses ?? []) {
+    if (a.type !== "InternalIP") continue;
+    const n = ipToInt(a.address);
+    if (!Number.isNaN(n)) return intToIp(n);
+  }
+  return undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 // host-gw: a route to each other node's pod range through that node's address, for nodes on a network this host
 // is attached to. Our routes carry a protocol number of their own, so they are found again (stale ones after a
 // restart) without touching anyone else's.
+import { CommandError } from "./commands.ts";
 import type { RunCommand } from "./commands.ts";
 import type { PodRoute } from "./desired-state.ts";
 
@@ -21,16 +22,25 @@ export async function listPodRoutes(run: RunCommand): Promise<Map<string, string
   return out;
 }
 
-/** Whether `ip` is on a network this host is attached to: the kernel routes to it without a gateway. */
-export async function isDirectlyReachable(run: RunCommand, ip: string): Promise<boolean> {
-  let routes: IpRoute[];
+/**
+ * Which of `ips` are on a network this host is attached to: the kernel routes to them without a gateway. One
+ * `ip -batch` run asks for all of them; an address with no route at all fails its line and is simply absent.
+ */
+export async function directlyReachable(run: RunCommand, ips: readonly string[]): Promise<Set<string>> {
+  if (!ips.length) return new Set();
+  let out: string;
   try {
-    routes = JSON.parse(await run(["ip", "-j", "route", "get", ip])) as IpRoute[];
-  } catch {
-    return false; // no route at all ("Network is unreachable")
+    out = await run(["ip", "-j", "-force", "-batch", "-"], ips.map((ip) => `route get ${ip}`).join("\n") + "\n");
+  } catch (err) {
+    if (!(err instanceof CommandError) || err.exitCode !== 1) throw err;
+    out = err.stdout; // -force: the other lines were answered
   }
-  const r = routes[0];
-  return !!r && !r.gateway && (r.type ?? "unicast") === "unicast";
+  const reachable = new Set<string>();
+  for (const line of out.split("\n")) {
+    if (!line.trim()) continue;
+    for (const r of JSON.parse(line) as IpRoute[]) if (r.dst && !r.gateway && (r.type ?? "unicast") === "unicast") reachable.add(r.dst);
+  }
+  return reachable;
 }
 
 /** Applies the changes in one `ip -batch` run; the first failing line fails the whole call. */

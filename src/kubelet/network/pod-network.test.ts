@@ -73,7 +73,9 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 async function startWhoAmI(ns: string, address: string, port: number): Promise<ChildProcess> {
   const script = `require("net").createServer((c) => c.end(c.remoteAddress)).listen(${port}, "${address}", () => console.log("ready"))`;
   const child = spawn(enter(ns)[0]!, [...enter(ns).slice(1), process.execPath, "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-  await once(child.stdout!, "data");
+  const exited = once(child, "exit").then(([code]) => Promise.reject(new Error(`who-am-I server in ${ns} exited (${code})`)));
+  await Promise.race([once(child.stdout!, "data"), exited]);
+  exited.catch(() => {}); // it is killed at the end
   return child;
 }
 
@@ -154,12 +156,13 @@ describe("startPodNetwork (two nodes in network namespaces)", { timeout: 90_000 
 
     // Not on a network node A is attached to: no route (no overlay), but its pods are still not NATed.
     await createNode(api, "node-d", "10.252.4.0/24", "192.0.2.7");
-    await eventually("node-d's pod range", async () => (await podRanges(NS.a)).includes("10.252.4.0/24"));
-    assert.ok(!(await podRoutes(NS.a)).some((r) => r.dst === "10.252.4.0/24"));
+    // An address of this node's own is no gateway either.
+    await createNode(api, "node-e", "10.252.5.0/24", "127.0.0.1");
+    await eventually("node-d's and node-e's pod ranges", async () => (await podRanges(NS.a)).length === 5);
+    assert.deepEqual((await podRoutes(NS.a)).map((r) => r.dst).sort(), ["10.252.2.0/24", "10.252.3.0/24"]);
 
-    await nodes.delete(undefined, "node-c");
-    await nodes.delete(undefined, "node-d");
-    await eventually("node-c and node-d gone", async () => (await podRanges(NS.a)).length === 2);
+    for (const name of ["node-c", "node-d", "node-e"]) await nodes.delete(undefined, name);
+    await eventually("node-c, node-d and node-e gone", async () => (await podRanges(NS.a)).length === 2);
     assert.deepEqual(await podRoutes(NS.a), [{ dst: "10.252.2.0/24", gateway: "10.251.0.2" }]);
   });
 

@@ -14,7 +14,7 @@ import { commandRunner } from "./commands.ts";
 import type { RunCommand } from "./commands.ts";
 import { applyPodKernelSettings } from "./kernel-settings.ts";
 import { candidateRoutes, clusterPodRanges, routeChanges, setChanges } from "./desired-state.ts";
-import { applyRouteChanges, isDirectlyReachable, listPodRoutes } from "./host-gw-routes.ts";
+import { applyRouteChanges, directlyReachable, listPodRoutes } from "./host-gw-routes.ts";
 import { deleteMasqueradeTable, updatePodRanges, writeMasqueradeTable } from "./egress-masquerade.ts";
 
 export interface PodNetworkOptions {
@@ -42,7 +42,7 @@ class PodNetwork {
   /** Node address -> directly reachable; forgotten at each full pass. */
   private reachable = new Map<string, boolean>();
   /** "node/address" pairs already reported as not directly reachable. */
-  private readonly reported = new Set<string>();
+  private reported = new Set<string>();
   private dirty = true;
   private fullPassDue = true;
   private wake: (() => void) | undefined;
@@ -88,19 +88,22 @@ class PodNetwork {
   }
 
   private async wantedRoutes(nodes: Node[]): Promise<Map<string, string>> {
+    const candidates = [...candidateRoutes(nodes, this.opts.nodeName, this.podCidr).values()];
+    const unknown = [...new Set(candidates.map((c) => c.via).filter((ip) => !this.reachable.has(ip)))];
+    const reachable = await directlyReachable(this.run, unknown);
+    for (const ip of unknown) this.reachable.set(ip, reachable.has(ip));
     const wanted = new Map<string, string>();
-    for (const { podCidr, via, node } of candidateRoutes(nodes, this.opts.nodeName, this.podCidr).values()) {
-      let direct = this.reachable.get(via);
-      if (direct === undefined) this.reachable.set(via, (direct = await isDirectlyReachable(this.run, via)));
-      const key = `${node}/${via}`;
-      if (direct) {
+    const unreachable = new Set<string>();
+    for (const { podCidr, via, node } of candidates) {
+      if (this.reachable.get(via)) {
         wanted.set(podCidr, via);
-        this.reported.delete(key);
-      } else if (!this.reported.has(key)) {
-        this.reported.add(key);
-        log.warn({ node, address: via, podCidr }, "node is not on a directly attached network; its pods are unreachable from here (no overlay)");
+        continue;
       }
+      const key = `${node}/${via}`;
+      unreachable.add(key);
+      if (!this.reported.has(key)) log.warn({ node, address: via, podCidr }, "node is not on a directly attached network; its pods are unreachable from here (no overlay)");
     }
+    this.reported = unreachable;
     return wanted;
   }
 
