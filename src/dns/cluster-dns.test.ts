@@ -5,7 +5,7 @@ import type { Socket as UdpSocket } from "node:dgram";
 import { connect, createServer } from "node:net";
 import type { Server } from "node:net";
 import { decode, encode, RECURSION_DESIRED } from "dns-packet";
-import type { DecodedPacket, Packet, RecordType } from "dns-packet";
+import type { Answer, DecodedPacket, Packet, RecordType } from "dns-packet";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { R } from "../client/resources.ts";
 import { startTestApi } from "../../test/support/api-server.ts";
@@ -72,7 +72,8 @@ function tcpQueries(port: number, packets: Packet[]): Promise<Map<number, Decode
   });
 }
 
-const addresses = (m: DecodedPacket): string[] => (m.answers ?? []).filter((a) => a.type === "A").map((a) => a.data as string).sort();
+const dataOf = (a: Answer): unknown => (a as { data: unknown }).data;
+const addresses = (m: DecodedPacket): string[] => (m.answers ?? []).filter((a) => a.type === "A").map((a) => dataOf(a) as string).sort();
 const rcode = (m: DecodedPacket): string => (m as { rcode?: string }).rcode ?? "";
 
 /** An upstream resolver: answers `example.com` with 192.0.2.1 (UDP and TCP), never answers `silent.example`. */
@@ -155,7 +156,7 @@ test("cluster DNS over real UDP and TCP sockets, fed by the API", async (t) => {
     assert.equal(m.flag_aa, true);
     assert.equal(m.flag_ra, true);
     assert.equal(m.flag_rd, true);
-    assert.equal(m.answers![0]!.ttl, 5);
+    assert.equal((m.answers![0] as { ttl?: number }).ttl, 5);
     assert.deepEqual(m.questions, [{ name: "web.default.svc.cluster.local", type: "A", class: "IN" }]);
   });
 
@@ -170,9 +171,9 @@ test("cluster DNS over real UDP and TCP sockets, fed by the API", async (t) => {
     const replies = await tcpQueries(dns.port, qs);
     assert.deepEqual(addresses(replies.get(qs[0]!.id!)!), ["10.42.0.5", "10.42.0.6"]);
     const srv = replies.get(qs[1]!.id!)!;
-    assert.deepEqual(srv.answers!.map((a) => (a.data as { target: string }).target).sort(), ["10-42-0-6.db.default.svc.cluster.local", "db-0.db.default.svc.cluster.local"]);
+    assert.deepEqual(srv.answers!.map((a) => (dataOf(a) as { target: string }).target).sort(), ["10-42-0-6.db.default.svc.cluster.local", "db-0.db.default.svc.cluster.local"]);
     assert.equal(srv.additionals!.filter((a) => a.type === "A").length, 2);
-    assert.deepEqual(replies.get(qs[2]!.id!)!.answers!.map((a) => a.data), ["web.default.svc.cluster.local"]);
+    assert.deepEqual(replies.get(qs[2]!.id!)!.answers!.map(dataOf), ["web.default.svc.cluster.local"]);
     const nx = replies.get(qs[3]!.id!)!;
     assert.equal(rcode(nx), "NXDOMAIN");
     assert.equal(nx.authorities![0]!.type, "SOA");
