@@ -26,12 +26,14 @@ export function listenTcp(address: string, port: number, handle: MessageHandler,
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        void handle(msg).then((reply) => {
-          if (!reply || sock.destroyed) return;
-          const len = Buffer.alloc(2);
-          len.writeUInt16BE(reply.length);
-          sock.write(Buffer.concat([len, reply]));
-        });
+        handle(msg)
+          .then((reply) => {
+            if (!reply || sock.destroyed) return;
+            const len = Buffer.alloc(2);
+            len.writeUInt16BE(reply.length);
+            sock.write(Buffer.concat([len, reply]));
+          })
+          .catch((err: Error) => log.debug({ err: err.message }, "tcp query failed"));
       }
     });
   });

@@ -10,9 +10,12 @@ export type MessageHandler = (msg: Buffer) => Promise<Buffer | undefined>;
 export function listenUdp(address: string, port: number, handle: MessageHandler, log: Logger): Promise<Socket> {
   const sock = createSocket(isIPv6(address) ? "udp6" : "udp4");
   sock.on("message", (msg, rinfo) => {
-    void handle(msg).then((reply) => {
-      if (reply) sock.send(reply, rinfo.port, rinfo.address, (err) => err && log.debug({ err: err.message }, "udp reply not sent"));
-    });
+    handle(msg)
+      .then((reply) => {
+        if (reply) sock.send(reply, rinfo.port, rinfo.address, (err) => err && log.debug({ err: err.message }, "udp reply not sent"));
+      })
+      // E.g. a reply ready after the socket closed: never let one query end the process.
+      .catch((err: Error) => log.debug({ err: err.message }, "udp query failed"));
   });
   return new Promise((resolve, reject) => {
     sock.once("error", reject);
