@@ -30,9 +30,9 @@ export interface ServiceRecordSet {
 }
 
 /** `10.1.2.3` -> `10-1-2-3`; IPv6 colons become dashes too. */
-export const dashedAddress = (ip: string): string => ip.toLowerCase().replace(/[.:]/g, "-");
+const dashedAddress = (ip: string): string => ip.toLowerCase().replace(/[.:]/g, "-");
 
-export const isHeadless = (svc: Service): boolean => svc.spec?.clusterIP === "None";
+const isHeadless = (svc: Service): boolean => svc.spec?.clusterIP === "None";
 
 export function serviceRecords(svc: Service, slices: Iterable<EndpointSlice>, zone: string): ServiceRecordSet {
   const svcName = `${svc.metadata!.name}.${svc.metadata!.namespace}.svc.${zone}`.toLowerCase();
