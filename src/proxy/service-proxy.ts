@@ -161,7 +161,11 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Runn
       podCidrs = podCidrsOf(nodes.store.list());
       if (podCidrs.join() !== appliedPodCidrs.join()) commands.push(...podCidrCommands(podCidrs));
     }
-    if (commands.length > 0) await nft(commands.join("\n") + "\n");
+    if (commands.length > 0) {
+      const t0 = performance.now();
+      await nft(commands.join("\n") + "\n");
+      log.debug({ services: changes.size, commands: commands.length, ms: Math.round(performance.now() - t0) }, "applied an nftables transaction");
+    }
     const old = new Map(applied);
     for (const [key, next] of changes) {
       if (next) applied.set(key, next);
