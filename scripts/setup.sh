@@ -14,9 +14,10 @@ if [ ! -x /usr/bin/etcd ] && command -v apt-get >/dev/null; then
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
 fi
-# containerd, runc, the CNI plugins and a static busybox for the node agent (Debian's packages): installed once,
-# quietly, only those missing. The test suite (BERTH_SETUP_TESTS=1) also wants a registry and skopeo to fill it.
-packages=(containerd runc containernetworking-plugins busybox-static)
+# containerd, runc, the CNI plugins, nftables, conntrack, iproute2 and a static busybox for the node agent
+# (Debian's packages): installed once, quietly, only those missing. The test suite (BERTH_SETUP_TESTS=1) also
+# wants a registry and skopeo to fill it.
+packages=(containerd runc containernetworking-plugins nftables conntrack iproute2 busybox-static)
 if [ "${BERTH_SETUP_TESTS:-}" = 1 ]; then packages+=(docker-registry skopeo); fi
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,5 +1,5 @@
 // Objects every cluster has from its first start: the system namespaces, the `kubernetes` Service with the API
-// server's endpoints, and the built-in PriorityClasses. Idempotent: a restart finds them and changes nothing,
+// server's endpoints, the `kube-dns` Service of the cluster DNS, and the built-in PriorityClasses. Idempotent: a restart finds them and changes nothing,
 // and re-creates any that are missing.
 import type { KubeObject } from "../api/scheme.ts";
 import { StatusError } from "../api/errors.ts";
@@ -33,7 +33,7 @@ async function ensure(registry: Registry, group: string, kind: string, obj: Kube
   }
 }
 
-export async function bootstrapCluster(registry: Registry, opts: { apiServiceIp: string; advertiseAddress: string; port: number }): Promise<void> {
+export async function bootstrapCluster(registry: Registry, opts: { apiServiceIp: string; advertiseAddress: string; port: number; clusterDnsIp?: string }): Promise<void> {
   for (const name of IMMORTAL_NAMESPACES) {
     await ensure(registry, "", "Namespace", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
   }
@@ -49,6 +49,23 @@ export async function bootstrapCluster(registry: Registry, opts: { apiServiceIp:
     metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
     subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: "https", port: opts.port, protocol: "TCP" }] }],
   });
+  // The DNS server runs inside every `berth server`; each server publishes its address as an endpoint.
+  if (opts.clusterDnsIp) {
+    await ensure(registry, "", "Service", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kube-dns", namespace: "kube-system", labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "Berth-DNS" } },
+      spec: {
+        clusterIP: opts.clusterDnsIp,
+        ports: [
+          { name: "dns", port: 53, protocol: "UDP", targetPort: "dns" },
+          { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: "dns-tcp" },
+        ],
+        sessionAffinity: "None",
+        type: "ClusterIP",
+      },
+    });
+  }
   for (const { name, value } of SYSTEM_PRIORITY_CLASSES) {
     await ensure(registry, "scheduling.k8s.io", "PriorityClass", {
       apiVersion: "scheduling.k8s.io/v1",

@@ -39,6 +39,8 @@ export interface ApiServerConfig {
   serviceCidr: string;
   /** The address other components and pods reach the API server at. */
   advertiseAddress: string;
+  /** The cluster DNS Service IP: the `kube-dns` Service is created with it. */
+  clusterDnsIp?: string;
   /** Lets agents join with the token (berth server passes its CA, token and a credentials issuer). */
   nodeJoin?: NodeJoinOptions;
   signal: AbortSignal;
@@ -121,7 +123,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     nodeJoin: cfg.nodeJoin && nodeJoinHandler(cfg.nodeJoin),
     nodeProxy: new NodeProxy({ getObject, ...(cfg.kubeletClient ? { kubeletClient: cfg.kubeletClient } : {}) }),
   });
-  await bootstrapCluster(registry, { apiServiceIp: cidr.at(1), advertiseAddress: cfg.advertiseAddress, port: cfg.port });
+  await bootstrapCluster(registry, { apiServiceIp: cidr.at(1), advertiseAddress: cfg.advertiseAddress, port: cfg.port, ...(cfg.clusterDnsIp ? { clusterDnsIp: cfg.clusterDnsIp } : {}) });
   const address = await server.listen();
   log.info({ address: `${address.address}:${address.port}` }, "API server listening");
   return {

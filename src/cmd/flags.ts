@@ -12,3 +12,10 @@ export function parseFlags<const O extends ParseArgsOptionsConfig>(argv: string[
     throw new UsageError((err as Error).message);
   }
 }
+
+/** A port number flag (0..65535). */
+export function portFlag(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--${flag}: invalid port ${text}`);
+  return port;
+}

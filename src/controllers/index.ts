@@ -12,6 +12,7 @@ import { endpointSliceController } from "./endpointslice/index.ts";
 import { nodeLifecycleController } from "./nodelifecycle/index.ts";
 import { podGcController } from "./podgc/index.ts";
 import { nodeIpamController } from "./nodeipam/index.ts";
+import { serviceLbController } from "./servicelb/index.ts";
 
 export interface ControllerManagerOptions {
   /** --node-monitor-grace-period: silence after which a node is unreachable (ms). */
@@ -34,5 +35,6 @@ export function controllerDescriptors(opts: ControllerManagerOptions): Controlle
     nodeLifecycleController({ gracePeriodMs: opts.nodeMonitorGracePeriodMs }),
     podGcController({ quarantineMs: opts.nodeMonitorGracePeriodMs }),
     nodeIpamController({ clusterCidr: opts.clusterCidr }),
+    serviceLbController,
   ];
 }

@@ -13,6 +13,7 @@ import { CriClient } from "./cri/client.ts";
 import type { CriRuntime, KeyValue, Mount } from "./cri/types.ts";
 import { startContainerd } from "./containerd/supervisor.ts";
 import { writeCniConfig } from "./containerd/cni.ts";
+import { startPodNetwork } from "./network/pod-network.ts";
 import { ensureBuiltinImages } from "./images/builtin.ts";
 import { startNodeAgentStatus } from "./node/node-status-agent.ts";
 import { readMachine } from "./node/machine.ts";
@@ -128,6 +129,8 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningNod
     },
   });
   const podCidr = status.registered.spec?.podCIDR ?? opts.podCidr ?? await waitForPodCidr(client, nodeName, signal);
+  // Kernel settings, routes to other nodes' pods and egress masquerade are in place before the first pod starts.
+  const network = await startPodNetwork({ client, nodeName, podCidr, signal });
   // Address allocations live with the agent, so agents sharing a filesystem (or a data dir wiped) never clash.
   await writeCniConfig(cniDir, { podCidr, ipamDataDir: join(opts.dir, "ipam") });
   await imagesReady;
@@ -210,7 +213,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningNod
 
   const done = (async () => {
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
-    await Promise.allSettled([status.done, server.close(), events.flush()]);
+    await Promise.allSettled([status.done, server.close(), events.flush(), network.done]);
     cri.close();
     await containerd?.stop();
   })();

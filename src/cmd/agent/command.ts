@@ -9,6 +9,7 @@ import { logger } from "../../util/log.ts";
 import { joinCluster } from "../../kubelet/join/join-cluster.ts";
 import { JoinError } from "../../kubelet/join/join-error.ts";
 import { startNodeAgent } from "../../kubelet/agent.ts";
+import { startServiceProxy } from "../../proxy/service-proxy.ts";
 import { defaultNodeIp } from "../../kubelet/node/node-ip.ts";
 import { CLUSTER_DOMAIN } from "../server/local-agent.ts";
 import { AGENT_FLAGS, parseAgentFlags, UsageError } from "./config.ts";
@@ -49,12 +50,14 @@ async function runAgent(cfg: AgentConfig): Promise<number> {
   }
   const transport = new HttpsTransport(await loadKubeconfig(joined.kubeconfigPath));
   const abort = new AbortController();
+  const proxy = await startServiceProxy({ client: new Client(transport, "kube-proxy/v1.32.0 berth"), nodeName, signal: abort.signal });
   const agent = await startNodeAgent({
     client: new Client(transport, "kubelet/v1.32.0 (linux/amd64) berth"),
     nodeName,
     nodeIP,
     dir,
     ...(cfg.containerRuntimeEndpoint ? { containerRuntimeEndpoint: cfg.containerRuntimeEndpoint } : {}),
+    clusterDns: cfg.clusterDns,
     clusterDomain: CLUSTER_DOMAIN,
     port: cfg.kubeletPort,
     bindAddress: "0.0.0.0",
@@ -69,7 +72,7 @@ async function runAgent(cfg: AgentConfig): Promise<number> {
     process.once("SIGINT", () => resolve());
   });
   abort.abort();
-  await agent.done;
+  await Promise.all([agent.done, proxy.done]);
   transport.close();
   return 0;
 }

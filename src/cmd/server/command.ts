@@ -13,7 +13,8 @@ import { logger } from "../../util/log.ts";
 import { startApiServer } from "../../apiserver/index.ts";
 import { openStorage } from "./datastore.ts";
 import { runControlPlane } from "./control-plane.ts";
-import { startLocalAgent } from "./local-agent.ts";
+import { CLUSTER_DOMAIN, startLocalAgent } from "./local-agent.ts";
+import { startServedServices } from "./served-services.ts";
 import { nodeCredentialsIssuer } from "../../util/pki/node-credentials.ts";
 import { ensureKubeletClientCert } from "../../util/pki/kubelet-client.ts";
 import { NODE_BOOTSTRAP_USER, NODES_GROUP, nodeUserName } from "../../util/pki/node-join.ts";
@@ -106,7 +107,10 @@ async function runServer(cfg: ServerConfig): Promise<number> {
   let pki: ClusterPki;
   let token: string;
   try {
-    ({ pki, token } = await clusterPkiAndToken(cfg, storage, { hostnames: [hostname()], ips: [...new Set(["127.0.0.1", apiServiceIp, ...addresses])] }));
+    ({ pki, token } = await clusterPkiAndToken(cfg, storage, {
+      hostnames: [hostname()],
+      ips: [...new Set(["127.0.0.1", apiServiceIp, ...addresses, ...(cfg.advertiseAddress ? [cfg.advertiseAddress] : [])])],
+    }));
   } catch (err) {
     await storage.close();
     if (err instanceof ClusterSecretsError) {
@@ -115,7 +119,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     }
     throw err;
   }
-  const advertise = addresses.find((a) => a !== "127.0.0.1") ?? "127.0.0.1";
+  const advertise = cfg.advertiseAddress ?? cfg.nodeIp ?? addresses.find((a) => a !== "127.0.0.1") ?? "127.0.0.1";
   const api = await startApiServer({
     storage,
     bindAddress: cfg.bindAddress,
@@ -127,7 +131,19 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     kubeletClient: await ensureKubeletClientCert(pki, join(cfg.dataDir, "tls")),
     serviceCidr: cfg.serviceCidr,
     advertiseAddress: advertise,
+    clusterDnsIp: cfg.clusterDns,
     signal: abort.signal,
+  });
+  // Stopped first at shutdown: withdrawing this server's endpoints needs the API still serving.
+  const stopServing = new AbortController();
+  const served = await startServedServices({
+    inject: api.inject,
+    user: { username: "system:apiserver", groups: ["system:masters", "system:authenticated"] },
+    advertiseAddress: advertise,
+    apiPort: api.address.port,
+    dnsPort: cfg.clusterDnsPort,
+    clusterDomain: CLUSTER_DOMAIN,
+    signal: stopServing.signal,
   });
   const controlPlane = runControlPlane({
     inject: api.inject,
@@ -160,6 +176,8 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  stopServing.abort();
+  await served.done;
   abort.abort();
   await Promise.all([controlPlane, agent?.done]);
   await api.close();

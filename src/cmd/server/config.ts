@@ -1,5 +1,5 @@
 // `berth server` flags, parsed into one typed config with every default in one place.
-import { parseFlags, UsageError } from "../flags.ts";
+import { parseFlags, portFlag, UsageError } from "../flags.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { NODE_AGENT_HELP, NODE_AGENT_OPTIONS, nodeAgentFlags } from "../agent/node-flags.ts";
@@ -15,9 +15,12 @@ export interface ServerConfig extends NodeAgentFlags {
   datastoreTls: DatastoreTlsFiles;
   token: string | undefined;
   disableAgent: boolean;
+  /** The address nodes and pods reach this server at; unset: --node-ip, else the first non-loopback IPv4. */
+  advertiseAddress: string | undefined;
   serviceCidr: string;
   clusterCidr: string;
-  clusterDns: string;
+  /** The port the cluster DNS server listens on at the advertise address (0: any free port). */
+  clusterDnsPort: number;
   disableControllerManager: boolean;
   disableScheduler: boolean;
   /** A KubeSchedulerConfiguration file (YAML or JSON) for the scheduler; undefined: the default profile. */
@@ -44,7 +47,9 @@ export const SERVER_FLAGS = `Flags:
   --disable-agent             do not run a node agent in this process
 ${NODE_AGENT_HELP}  --service-cidr CIDR         Service cluster IP range (default 10.43.0.0/16)
   --cluster-cidr CIDR         pod IP range (default 10.42.0.0/16)
-  --cluster-dns IP            cluster DNS Service IP (default 10.43.0.10)
+  --cluster-dns-port PORT     where the cluster DNS server listens, behind the DNS Service (default 10053; 0: any)
+  --advertise-address IP      the address nodes and pods reach this server at (default: --node-ip, else the first
+                              non-loopback IPv4 address)
   --disable-controller-manager  do not run the controllers in this process
   --disable-scheduler         do not run the scheduler in this process
   --scheduler-config FILE     KubeSchedulerConfiguration (YAML or JSON) for the scheduler (default: the default profile)
@@ -67,7 +72,8 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     ...NODE_AGENT_OPTIONS,
     "service-cidr": { type: "string" },
     "cluster-cidr": { type: "string" },
-    "cluster-dns": { type: "string" },
+    "cluster-dns-port": { type: "string" },
+    "advertise-address": { type: "string" },
     "disable-controller-manager": { type: "boolean" },
     "disable-scheduler": { type: "boolean" },
     "scheduler-config": { type: "string" },
@@ -99,7 +105,8 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
     ...nodeAgentFlags(v),
     serviceCidr: v["service-cidr"] ?? "10.43.0.0/16",
     clusterCidr: v["cluster-cidr"] ?? "10.42.0.0/16",
-    clusterDns: v["cluster-dns"] ?? "10.43.0.10",
+    clusterDnsPort: portFlag("cluster-dns-port", v["cluster-dns-port"] ?? "10053"),
+    advertiseAddress: v["advertise-address"],
     disableControllerManager: v["disable-controller-manager"] ?? false,
     disableScheduler: v["disable-scheduler"] ?? false,
     schedulerConfig: v["scheduler-config"] !== undefined ? resolve(v["scheduler-config"]) : undefined,

@@ -10,6 +10,7 @@ import { Client } from "../../client/rest-client.ts";
 import { InProcessTransport } from "../../client/in-process-transport.ts";
 import type { InjectFunction } from "../../client/in-process-transport.ts";
 import { startNodeAgent } from "../../kubelet/agent.ts";
+import { startServiceProxy } from "../../proxy/service-proxy.ts";
 import type { RunningNodeAgent } from "../../kubelet/agent.ts";
 import { defaultNodeIp } from "../../kubelet/node/node-ip.ts";
 import { credentialsReusable, loadCredentials, storeCredentials } from "../../kubelet/join/stored-credentials.ts";
@@ -45,14 +46,17 @@ export async function startLocalAgent<U>(opts: LocalAgentOptions<U>): Promise<Ru
   const dir = join(cfg.dataDir, "agent");
   const creds = await localCredentials(opts.pki, join(dir, "tls"), nodeName, nodeIP);
   const transport = new InProcessTransport(opts.inject, opts.user(nodeName));
-  return startNodeAgent({
-    client: new Client(transport, `kubelet/v1.32.0 (linux/amd64) berth`),
+  const client = new Client(transport, `kubelet/v1.32.0 (linux/amd64) berth`);
+  const proxy = await startServiceProxy({ client: new Client(transport, "kube-proxy/v1.32.0 berth"), nodeName, signal: opts.signal });
+  const agent = await startNodeAgent({
+    client,
     nodeName,
     nodeIP,
     dir,
     ...(cfg.containerRuntimeEndpoint ? { containerRuntimeEndpoint: cfg.containerRuntimeEndpoint } : {}),
     // The first server's node takes the first subnet; the node-ipam controller hands out the rest.
     podCidr: `${new Ipv4Cidr(cfg.clusterCidr).at(0)}/24`,
+    clusterDns: cfg.clusterDns,
     clusterDomain: CLUSTER_DOMAIN,
     port: cfg.kubeletPort,
     bindAddress: "0.0.0.0",
@@ -60,4 +64,5 @@ export async function startLocalAgent<U>(opts: LocalAgentOptions<U>): Promise<Ru
     controlPlane: true,
     signal: opts.signal,
   });
+  return { ...agent, done: Promise.all([agent.done, proxy.done]).then(() => undefined) };
 }

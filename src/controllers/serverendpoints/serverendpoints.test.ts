@@ -1,0 +1,53 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { startTestApi } from "../../../test/support/api-server.ts";
+import type { TestApi } from "../../../test/support/api-server.ts";
+import { eventually } from "../../../test/support/controllers.ts";
+import { R } from "../../client/resources.ts";
+import { microTime } from "../../client/node-lease.ts";
+import { runServerEndpoints } from "./index.ts";
+import type { ServedService } from "./index.ts";
+
+let api: TestApi;
+before(async () => {
+  api = await startTestApi();
+});
+after(() => api.close());
+
+const services = (apiPort: number): ServedService[] => [
+  { namespace: "default", name: "kubernetes", ports: [{ name: "https", port: apiPort, protocol: "TCP" }] },
+  { namespace: "kube-system", name: "kube-dns", ports: [{ name: "dns", port: 10053, protocol: "UDP" }, { name: "dns-tcp", port: 10053, protocol: "TCP" }] },
+];
+
+test("every running server is an endpoint of the API and DNS Services; a stopped or expired one drops out", async (t) => {
+  const { client } = api;
+  // A server that died long ago without withdrawing: its Lease has expired.
+  await client.resource(R.leases).create({
+    metadata: { name: "berth-server-dead", namespace: "kube-system", labels: { "berth.dev/server-endpoints": "true" }, annotations: { "berth.dev/serves": JSON.stringify({ address: "10.9.9.9", services: { "default/kubernetes": [{ name: "https", port: 6443, protocol: "TCP" }] } }) } },
+    spec: { holderIdentity: "dead", leaseDurationSeconds: 1, renewTime: microTime(new Date(Date.now() - 5000)) },
+  });
+  const a = new AbortController();
+  const b = new AbortController();
+  t.after(() => { a.abort(); b.abort(); });
+  const runA = runServerEndpoints({ client, address: "10.0.0.1", identity: "a", services: services(6443), periodMs: 200, signal: a.signal });
+  const runB = runServerEndpoints({ client, address: "10.0.0.2", identity: "b", services: services(7443), periodMs: 200, signal: b.signal });
+  const subsets = async (ns: string, name: string) => JSON.stringify((await client.resource(R.endpoints).get(ns, name)).subsets ?? []);
+  const sliceAddresses = async (ns: string, name: string) =>
+    (await client.resource(R.endpointslices).list({ namespace: ns, labelSelector: `kubernetes.io/service-name=${name}` })).items.flatMap((s) => s.endpoints.flatMap((e) => e.addresses)).sort().join(",");
+
+  await eventually(async () => (await sliceAddresses("default", "kubernetes")) === "10.0.0.1,10.0.0.2" || undefined, 5000, "both servers in the API slices");
+  assert.deepEqual(JSON.parse(await subsets("default", "kubernetes")), [
+    { addresses: [{ ip: "10.0.0.1" }], ports: [{ name: "https", port: 6443, protocol: "TCP" }] },
+    { addresses: [{ ip: "10.0.0.2" }], ports: [{ name: "https", port: 7443, protocol: "TCP" }] },
+  ]);
+  const dns = JSON.parse(await subsets("kube-system", "kube-dns"));
+  assert.deepEqual(dns, [{ addresses: [{ ip: "10.0.0.1" }, { ip: "10.0.0.2" }], ports: [{ name: "dns", port: 10053, protocol: "UDP" }, { name: "dns-tcp", port: 10053, protocol: "TCP" }] }]);
+  assert.equal(await sliceAddresses("kube-system", "kube-dns"), "10.0.0.1,10.0.0.2");
+
+  b.abort();
+  await runB;
+  assert.equal(await sliceAddresses("default", "kubernetes"), "10.0.0.1", "a stopped server withdraws at once");
+  assert.deepEqual(JSON.parse(await subsets("kube-system", "kube-dns"))[0].addresses, [{ ip: "10.0.0.1" }]);
+  a.abort();
+  await runA;
+});
