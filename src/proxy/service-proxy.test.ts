@@ -180,6 +180,24 @@ describe("service proxy in network namespaces", { timeout: 120_000 }, () => {
     assert.equal(r.text, "pod-a");
   });
 
+  test("only hairpin traffic is masqueraded: an endpoint reaching another endpoint keeps its source", async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 30 && seen.size < 2; i++) {
+      const r = await get(`${NS}-a`, `http://${vip.web}/`);
+      assert.ok(r.ok, r.text);
+      seen.add(r.text);
+    }
+    assert.deepEqual([...seen].sort(), ["pod-a", "pod-b"]);
+    // Each flow's reply tuple shows the source the endpoint saw: pod-a's own, or the bridge address (masqueraded).
+    const { stdout } = await inNs(NODE, "conntrack", "-L", "-p", "tcp", "--orig-src", PODS.a, "--orig-dst", vip.web!);
+    const replies = new Map<string, Set<string>>();
+    for (const m of stdout.matchAll(/ src=\S+ dst=\S+ sport=\d+ dport=\d+ (?:\[\w+\] )?src=(\S+) dst=(\S+)/g)) {
+      (replies.get(m[1]!) ?? replies.set(m[1]!, new Set()).get(m[1]!)!).add(m[2]!);
+    }
+    assert.deepEqual([...(replies.get(PODS.b) ?? [])], [PODS.a]);
+    assert.deepEqual([...(replies.get(PODS.a) ?? [])], ["10.250.1.1"]);
+  });
+
   test("ClientIP session affinity keeps a client on one endpoint", async () => {
     const answers = new Set<string>();
     for (let i = 0; i < 12; i++) {

@@ -15,7 +15,7 @@ import { sleep } from "../util/sleep.ts";
 import { runCommand } from "./command.ts";
 import { clearUdpFlows, removedUdpEndpoints } from "./conntrack.ts";
 import { podCidrsOf } from "./pod-cidrs.ts";
-import { deleteTableScript, diffCommands, EMPTY_OBJECTS, fullSyncScript, podCidrCommands, renderService } from "./ruleset.ts";
+import { deleteTableScript, diffCommands, EMPTY_OBJECTS, fullSyncScript, HairpinAddresses, podCidrCommands, renderService } from "./ruleset.ts";
 import type { NftObjects } from "./ruleset.ts";
 import { SERVICE_NAME_LABEL, servicePortModels } from "./service-model.ts";
 import type { ServicePortModel } from "./service-model.ts";
@@ -64,6 +64,9 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Runn
   // What the kernel holds, per Service key (namespace/name), and the pod CIDR set's contents.
   let applied = new Map<string, Applied>();
   let appliedPodCidrs: string[] = [];
+  // Counts the hairpin set's users; it runs ahead of `applied` when a transaction fails, but the full reload that
+  // follows starts a fresh count.
+  let hairpin = new HairpinAddresses();
   const dirty = new Set<string>();
   let podCidrsDirty = false;
   let needFull = true;
@@ -134,7 +137,9 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Runn
       if (d) next.set(keyOf(svc), d);
     }
     const t0 = performance.now();
-    await nft(fullSyncScript(podCidrs, [...next.values()].map((a) => a.objects)));
+    const counted = new HairpinAddresses();
+    await nft(fullSyncScript(podCidrs, [...next.values()].map((a) => a.objects), counted));
+    hairpin = counted;
     log.info({ services: next.size, ms: Math.round(performance.now() - t0) }, "loaded the full nftables table");
     const old = applied;
     applied = next;
@@ -152,7 +157,8 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Runn
       const next = desired(key);
       const old = applied.get(key);
       if (!old && !next) continue;
-      commands.push(...diffCommands(old?.objects ?? EMPTY_OBJECTS, next?.objects ?? EMPTY_OBJECTS));
+      const [from, to] = [old?.objects ?? EMPTY_OBJECTS, next?.objects ?? EMPTY_OBJECTS];
+      commands.push(...diffCommands(from, to), ...hairpin.update(from, to));
       changes.set(key, next);
     }
     let podCidrs = appliedPodCidrs;
