@@ -2,8 +2,9 @@
 //   node_modules/.bin/node bench/network-programming.ts [--services 1000] [--endpoints 10] [--changes 200] [--rate 20] [--burst 1000] [--kubeconfig FILE]
 // Creates selectorless Services with one EndpointSlice each, starts the Service proxy in a network namespace of its
 // own and reports the initial full sync time. Then it changes one endpoint at a time (--rate per second) and, for
-// each, times the API write to the moment the kernel holds the new endpoint's DNAT rule, observed with `nft monitor`
-// in that namespace; prints p50/p99/max. Finally a burst of --burst changes written at once, timed to the last
+// each, times the API write to the moment the kernel holds a DNAT rule to the new endpoint (a plain `dnat to ip:port`
+// or an entry of a random pick's `map { i : ip . port }`), observed with `nft monitor` in that namespace; prints
+// p50/p99/max. Finally a burst of --burst changes written at once, timed to the last
 // rule seen. By default the API server runs in this process; with --kubeconfig the objects go to a running cluster
 // (in a namespace of their own, deleted afterwards).
 import { parseArgs } from "node:util";
@@ -58,6 +59,9 @@ async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<
   for (let k = 0; k < items.length; k += width) await Promise.all(items.slice(k, k + width).map(fn));
 }
 
+const DNAT_TARGET = /(?:dnat to |: )(\d+\.\d+\.\d+\.\d+)(?::| \. )\d+/g;
+const SEEN_TIMEOUT_MS = 30_000;
+
 /** `nft monitor` in the namespace: tells when a DNAT rule to an address has been added. */
 function monitorRules(): { ready: Promise<void>; seen(ip: string): Promise<number>; stop(): void } {
   const child = spawn("nsenter", [`--net=/run/netns/${NETNS}`, "nft", "monitor", "rules"], { stdio: ["ignore", "pipe", "inherit"] });
@@ -65,10 +69,11 @@ function monitorRules(): { ready: Promise<void>; seen(ip: string): Promise<numbe
   const early = new Map<string, number>();
   createInterface({ input: child.stdout! }).on("line", (line) => {
     const t = performance.now();
-    const m = /^add rule .* dnat to ([\d.]+):/.exec(line);
-    if (!m) return;
-    const w = waiters.get(m[1]!);
-    if (w) { waiters.delete(m[1]!); w(t); } else early.set(m[1]!, t);
+    if (!line.startsWith("add rule ") || !line.includes(" dnat ")) return;
+    for (const [, ip] of line.matchAll(DNAT_TARGET)) {
+      const w = waiters.get(ip!);
+      if (w) { waiters.delete(ip!); w(t); } else if (!early.has(ip!)) early.set(ip!, t);
+    }
   });
   // A monitor that dies (e.g. its netlink socket overran) must fail the run, not leave waiters hanging.
   child.on("exit", (code) => {
@@ -77,7 +82,14 @@ function monitorRules(): { ready: Promise<void>; seen(ip: string): Promise<numbe
   });
   return {
     ready: sleep(300).then(() => {}), // nft monitor prints nothing when it is listening; give it time to subscribe
-    seen: (ip) => (early.has(ip) ? Promise.resolve(early.get(ip)!) : new Promise((r) => waiters.set(ip, r))),
+    // A rule never seen fails the run instead of hanging it.
+    seen: (ip) =>
+      early.has(ip)
+        ? Promise.resolve(early.get(ip)!)
+        : new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no DNAT rule to ${ip} seen within ${SEEN_TIMEOUT_MS} ms`)), SEEN_TIMEOUT_MS);
+            waiters.set(ip, (t) => { clearTimeout(timer); resolve(t); });
+          }),
     stop: () => child.kill(),
   };
 }
