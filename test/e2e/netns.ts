@@ -43,3 +43,54 @@ export async function createTestHost(name: string, subnet: { host: string; insid
     },
   };
 }
+
+/** A test-only LAN: a bridge on the host holding `hostAddress`, with hosts (network namespaces) plugged into it, so
+ * nodes on it reach each other directly, as machines on one switch do. */
+export interface TestNetwork {
+  hostAddress: string;
+  /** A namespace on the bridge at `address`, routing everything else through the host. */
+  addHost(name: string, address: string): Promise<TestHost>;
+  remove(): Promise<void>;
+}
+
+export async function createTestNetwork(bridge: string, subnet: { host: string; prefix: number }): Promise<TestNetwork> {
+  await ip("link", "del", bridge).catch(() => undefined);
+  await ip("link", "add", bridge, "type", "bridge");
+  await ip("addr", "add", `${subnet.host}/${subnet.prefix}`, "dev", bridge);
+  await ip("link", "set", bridge, "up");
+  const hosts: TestHost[] = [];
+  return {
+    hostAddress: subnet.host,
+    async addHost(name, address) {
+      const hostSide = `${name}-h`;
+      const inside = `${name}-a`;
+      await ip("netns", "del", name).catch(() => undefined);
+      await ip("link", "del", hostSide).catch(() => undefined);
+      await ip("netns", "add", name);
+      await ip("link", "add", hostSide, "type", "veth", "peer", "name", inside);
+      await ip("link", "set", inside, "netns", name);
+      await ip("link", "set", hostSide, "master", bridge);
+      await ip("link", "set", hostSide, "up");
+      await ip("-n", name, "addr", "add", `${address}/${subnet.prefix}`, "dev", inside);
+      await ip("-n", name, "link", "set", inside, "up");
+      await ip("-n", name, "link", "set", "lo", "up");
+      await ip("-n", name, "route", "add", "default", "via", subnet.host);
+      const host: TestHost = {
+        name,
+        hostAddress: subnet.host,
+        address,
+        exec: ["nsenter", `--net=/run/netns/${name}`],
+        async remove() {
+          await ip("netns", "del", name).catch(() => undefined);
+          await ip("link", "del", hostSide).catch(() => undefined);
+        },
+      };
+      hosts.push(host);
+      return host;
+    },
+    async remove() {
+      for (const h of hosts) await h.remove();
+      await ip("link", "del", bridge).catch(() => undefined);
+    },
+  };
+}

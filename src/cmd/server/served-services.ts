@@ -6,6 +6,7 @@ import { InProcessTransport } from "../../client/in-process-transport.ts";
 import type { InjectFunction } from "../../client/in-process-transport.ts";
 import { startClusterDns } from "../../dns/cluster-dns.ts";
 import { runServerEndpoints } from "../../controllers/serverendpoints/index.ts";
+import { logger } from "../../util/log.ts";
 
 export interface ServedServicesOptions<U> {
   inject: InjectFunction<U>;
@@ -22,7 +23,14 @@ export interface ServedServicesOptions<U> {
 export async function startServedServices<U>(opts: ServedServicesOptions<U>): Promise<{ dnsPort: number; done: Promise<void> }> {
   const transport = new InProcessTransport(opts.inject, opts.user);
   const client = new Client(transport, "berth-server/v1.32.0");
-  const dns = await startClusterDns({ client, clusterDomain: opts.clusterDomain, address: opts.advertiseAddress, port: opts.dnsPort, signal: opts.signal });
+  const startDns = (port: number) => startClusterDns({ client, clusterDomain: opts.clusterDomain, address: opts.advertiseAddress, port, signal: opts.signal });
+  // Pods reach DNS through the Service, whose endpoints carry the real port: a taken port (another server on this
+  // machine) costs nothing but a warning.
+  const dns = await startDns(opts.dnsPort).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== "EADDRINUSE" || opts.dnsPort === 0) throw err;
+    logger("server").warn({ port: opts.dnsPort }, "the cluster DNS port is taken; listening on a free port instead");
+    return startDns(0);
+  });
   const endpoints = runServerEndpoints({
     client,
     address: opts.advertiseAddress,
