@@ -1,7 +1,8 @@
 // UDP has no connection to reset: conntrack keeps steering a client's packets to an endpoint that is gone until
 // the entry times out, so DNS clients would stay stuck. Entries DNATed to a removed endpoint are deleted.
 import type { EndpointModel, ServicePortModel } from "./service-model.ts";
-import { runCommand } from "./command.ts";
+import { CommandError } from "../util/command.ts";
+import type { RunCommand } from "../util/command.ts";
 
 /** UDP endpoints (ip:port) that `old` sent traffic to and `next` no longer does. */
 export function removedUdpEndpoints(old: readonly ServicePortModel[], next: readonly ServicePortModel[]): EndpointModel[] {
@@ -19,10 +20,10 @@ export function removedUdpEndpoints(old: readonly ServicePortModel[], next: read
 }
 
 /** Deletes UDP flows DNATed to the endpoint. conntrack exits 1 when there were none, which is not a failure. */
-export async function clearUdpFlows(prefix: readonly string[], ep: EndpointModel): Promise<void> {
+export async function clearUdpFlows(run: RunCommand, ep: EndpointModel): Promise<void> {
   try {
-    await runCommand(prefix, ["conntrack", "-D", "-p", "udp", "--dst-nat", ep.ip, "--reply-port-src", String(ep.port)]);
+    await run(["conntrack", "-D", "-p", "udp", "--dst-nat", ep.ip, "--reply-port-src", String(ep.port)]);
   } catch (err) {
-    if ((err as { exitCode?: number }).exitCode !== 1) throw err;
+    if (!(err instanceof CommandError) || err.exitCode !== 1) throw err;
   }
 }

@@ -12,7 +12,7 @@ import { objectOf } from "../client/informer.ts";
 import type { DeletedFinalStateUnknown } from "../client/informer.ts";
 import { logger } from "../util/log.ts";
 import { sleep } from "../util/sleep.ts";
-import { runCommand } from "./command.ts";
+import { commandRunner } from "../util/command.ts";
 import { clearUdpFlows, removedUdpEndpoints } from "./conntrack.ts";
 import { podCidrsOf } from "./pod-cidrs.ts";
 import { deleteTableScript, diffCommands, EMPTY_OBJECTS, fullSyncScript, HairpinAddresses, podCidrCommands, renderService } from "./ruleset.ts";
@@ -52,7 +52,7 @@ interface Applied {
 }
 
 export async function startServiceProxy(opts: ServiceProxyOptions): Promise<RunningServiceProxy> {
-  const prefix = opts.commandPrefix ?? [];
+  const run = commandRunner(opts.commandPrefix);
   const batchMs = opts.batchMs ?? 5;
   const { signal } = opts;
   const factory = new InformerFactory(opts.client);
@@ -117,12 +117,12 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Runn
     return ports.length > 0 ? { ports, objects: renderService(ports) } : undefined;
   };
 
-  const nft = (script: string) => runCommand(prefix, ["nft", "-f", "-"], script);
+  const nft = (script: string) => run(["nft", "-f", "-"], script);
 
   const clearStaleUdp = async (old: Map<string, Applied>, next: Map<string, Applied>, keys: Iterable<string>) => {
     for (const key of keys) {
       for (const ep of removedUdpEndpoints(old.get(key)?.ports ?? [], next.get(key)?.ports ?? [])) {
-        await clearUdpFlows(prefix, ep).catch((err: Error) => log.warn({ err: err.message, endpoint: ep }, "clearing UDP conntrack entries failed"));
+        await clearUdpFlows(run, ep).catch((err: Error) => log.warn({ err: err.message, endpoint: ep }, "clearing UDP conntrack entries failed"));
       }
     }
   };
@@ -202,7 +202,7 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Runn
     await nft(deleteTableScript()).catch((err: Error) => log.error({ err: err.message }, "deleting the nftables table failed"));
   })();
 
-  await runCommand(prefix, ["sysctl", "-q", "-w", "net.ipv4.conf.all.route_localnet=1"]).catch((err: Error) =>
+  await run(["sysctl", "-q", "-w", "net.ipv4.conf.all.route_localnet=1"]).catch((err: Error) =>
     log.warn({ err: err.message }, "could not enable route_localnet: NodePorts on 127.0.0.1 will not answer"),
   );
   factory.start(signal);

@@ -18,6 +18,14 @@ export interface TestHost {
 }
 
 export async function createTestHost(name: string, subnet: { host: string; inside: string; prefix: number }): Promise<TestHost> {
+  const hostSide = await namespaceWithVeth(name, `${subnet.inside}/${subnet.prefix}`);
+  await ip("addr", "add", `${subnet.host}/${subnet.prefix}`, "dev", hostSide);
+  await ip("link", "set", hostSide, "up");
+  return testHost(name, subnet.host, subnet.inside);
+}
+
+/** A fresh namespace `name` whose end of a veth pair holds `addressCidr`; returns the host side's device. */
+async function namespaceWithVeth(name: string, addressCidr: string): Promise<string> {
   const hostSide = `${name}-h`;
   const inside = `${name}-a`;
   await ip("netns", "del", name).catch(() => undefined);
@@ -25,21 +33,23 @@ export async function createTestHost(name: string, subnet: { host: string; insid
   await ip("netns", "add", name);
   await ip("link", "add", hostSide, "type", "veth", "peer", "name", inside);
   await ip("link", "set", inside, "netns", name);
-  await ip("addr", "add", `${subnet.host}/${subnet.prefix}`, "dev", hostSide);
-  await ip("link", "set", hostSide, "up");
-  await ip("-n", name, "addr", "add", `${subnet.inside}/${subnet.prefix}`, "dev", inside);
+  await ip("-n", name, "addr", "add", addressCidr, "dev", inside);
   await ip("-n", name, "link", "set", inside, "up");
   await ip("-n", name, "link", "set", "lo", "up");
+  return hostSide;
+}
+
+function testHost(name: string, hostAddress: string, address: string): TestHost {
   return {
     name,
-    hostAddress: subnet.host,
-    address: subnet.inside,
+    hostAddress,
+    address,
     // nsenter changes only the network namespace: `ip netns exec` would also remount /sys, hiding the cgroup
     // mounts runc needs.
     exec: ["nsenter", `--net=/run/netns/${name}`],
     async remove() {
       await ip("netns", "del", name).catch(() => undefined);
-      await ip("link", "del", hostSide).catch(() => undefined);
+      await ip("link", "del", `${name}-h`).catch(() => undefined);
     },
   };
 }
@@ -62,29 +72,11 @@ export async function createTestNetwork(bridge: string, subnet: { host: string; 
   return {
     hostAddress: subnet.host,
     async addHost(name, address) {
-      const hostSide = `${name}-h`;
-      const inside = `${name}-a`;
-      await ip("netns", "del", name).catch(() => undefined);
-      await ip("link", "del", hostSide).catch(() => undefined);
-      await ip("netns", "add", name);
-      await ip("link", "add", hostSide, "type", "veth", "peer", "name", inside);
-      await ip("link", "set", inside, "netns", name);
+      const hostSide = await namespaceWithVeth(name, `${address}/${subnet.prefix}`);
       await ip("link", "set", hostSide, "master", bridge);
       await ip("link", "set", hostSide, "up");
-      await ip("-n", name, "addr", "add", `${address}/${subnet.prefix}`, "dev", inside);
-      await ip("-n", name, "link", "set", inside, "up");
-      await ip("-n", name, "link", "set", "lo", "up");
       await ip("-n", name, "route", "add", "default", "via", subnet.host);
-      const host: TestHost = {
-        name,
-        hostAddress: subnet.host,
-        address,
-        exec: ["nsenter", `--net=/run/netns/${name}`],
-        async remove() {
-          await ip("netns", "del", name).catch(() => undefined);
-          await ip("link", "del", hostSide).catch(() => undefined);
-        },
-      };
+      const host = testHost(name, subnet.host, address);
       hosts.push(host);
       return host;
     },

@@ -1,7 +1,7 @@
 // Pod egress masquerade in a table of our own: traffic from this node's pod range to anything outside the
 // cluster's pod ranges leaves with the node's address; pod-to-pod traffic, on this node or across nodes, keeps
 // its source. The set of pod ranges changes element by element as nodes come and go.
-import type { RunCommand } from "./commands.ts";
+import type { RunCommand } from "../../util/command.ts";
 
 export const NETWORK_TABLE = "berth-network";
 export const POD_RANGES_SET = "pod-ranges";

@@ -1,8 +1,8 @@
 // host-gw: a route to each other node's pod range through that node's address, for nodes on a network this host
 // is attached to. Our routes carry a protocol number of their own, so they are found again (stale ones after a
 // restart) without touching anyone else's.
-import { CommandError } from "./commands.ts";
-import type { RunCommand } from "./commands.ts";
+import { CommandError } from "../../util/command.ts";
+import type { RunCommand } from "../../util/command.ts";
 import type { PodRoute } from "./desired-state.ts";
 
 /** 0x42: unassigned in iproute2's rt_protos. */

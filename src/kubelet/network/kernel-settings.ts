@@ -2,7 +2,7 @@
 // by netfilter (br_netfilter), without which a pod reaching a Service backed by a pod on the same bridge bypasses
 // the Service rules. Berth sets them itself rather than asking the operator to.
 import type { Logger } from "../../util/log.ts";
-import type { RunCommand } from "./commands.ts";
+import type { RunCommand } from "../../util/command.ts";
 
 export const POD_SYSCTLS: Readonly<Record<string, string>> = {
   "net.bridge.bridge-nf-call-iptables": "1",

@@ -9,8 +9,8 @@ import type { Node } from "kubernetes-types/core/v1";
 import { startTestApi } from "../../../test/support/api-server.ts";
 import type { TestApi } from "../../../test/support/api-server.ts";
 import { R } from "../../client/resources.ts";
-import { commandRunner } from "./commands.ts";
-import type { RunCommand } from "./commands.ts";
+import { commandRunner } from "../../util/command.ts";
+import type { RunCommand } from "../../util/command.ts";
 import { startPodNetwork } from "./pod-network.ts";
 
 const PREFIX = `bpn${process.pid}`;

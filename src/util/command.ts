@@ -1,5 +1,5 @@
-// Runs the network tools (ip, nft, sysctl, modprobe) with an optional argv prefix, so the same code programs the
-// host or, in tests, a network namespace of its own (["nsenter", "--net=/run/netns/x"]).
+// Runs the kernel tools (ip, nft, conntrack, sysctl, modprobe) with an optional argv prefix, so the same code
+// programs the host or, in tests, a network namespace of its own (["nsenter", "--net=/run/netns/x"]).
 import { spawn } from "node:child_process";
 
 /** Runs argv (after the prefix), feeding `input` on stdin; resolves to stdout, rejects with stderr on failure. */
