@@ -55,7 +55,12 @@ async function refusedServer(args: string[]): Promise<{ code: number | null; log
   }
 }
 
+/** The ports the `kubernetes` Service's endpoints list: one per running server (they share this host's address). */
+const apiEndpointPorts = async (c: TestCluster) =>
+  JSON.parse(await c.ok(["get", "endpoints", "kubernetes", "-o", "json"])).subsets.flatMap((s: { ports: { port: number }[] }) => s.ports.map((p) => p.port)).sort();
+
 test("a kubeconfig from A works against B; B serves A's writes and its watches see them", async () => {
+  await until(async () => (await apiEndpointPorts(a)).join() === [a.port, b.port].sort().join(), 15_000, "both servers in the kubernetes endpoints");
   await a.ok(["create", "configmap", "ha1", "--from-literal=k=v"]);
   const viaB = JSON.parse(await a.ok(["--server", `https://127.0.0.1:${b.port}`, "get", "configmap", "ha1", "-o", "json"]));
   assert.deepEqual(viaB.data, { k: "v" });
@@ -115,6 +120,7 @@ test("when A stops, B's controllers take over", async () => {
   const before = await holder(a);
   assert.notEqual(before, "");
   assert.equal(await a.stop("SIGTERM"), 0);
+  assert.deepEqual(await apiEndpointPorts(b), [b.port], "a server withdraws from the kubernetes endpoints as it stops");
   let now = "";
   await until(async () => { now = await holder(b); return now !== "" && now !== before; }, 20_000, "B to take the controller-manager Lease");
 
