@@ -1,9 +1,5 @@
-// berth: the command line. Subcommands parse their flags into typed config and start components.
-import { runServerCommand } from "./server/command.ts";
-import { runSimCommand } from "./sim/command.ts";
-import { runDatastoreCommand } from "./datastore/command.ts";
-import { runAgentCommand } from "./agent/command.ts";
-import { runImageCommand } from "./image/command.ts";
+// berth: the command line. Subcommands parse their flags into typed config and start components. Each is loaded
+// only when run: every module loaded stays in memory for the life of the process.
 
 const USAGE = `Usage: berth <command> [flags]
 
@@ -22,15 +18,15 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "server":
-      return runServerCommand(rest);
+      return (await import("./server/command.ts")).runServerCommand(rest);
     case "agent":
-      return runAgentCommand(rest);
+      return (await import("./agent/command.ts")).runAgentCommand(rest);
     case "sim":
-      return runSimCommand(rest);
+      return (await import("./sim/command.ts")).runSimCommand(rest);
     case "datastore":
-      return runDatastoreCommand(rest);
+      return (await import("./datastore/command.ts")).runDatastoreCommand(rest);
     case "image":
-      return runImageCommand(rest);
+      return (await import("./image/command.ts")).runImageCommand(rest);
     case undefined:
     case "help":
     case "--help":
@@ -42,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return 1;
   }
 }
+
+export {}; // an ES module, for the top-level await below
 
 process.exitCode = await main(process.argv.slice(2));
 // Every command has finished its work and closed what it opened by now; a connection some peer still holds open

@@ -11,7 +11,7 @@ import { JoinError } from "../../kubelet/join/join-error.ts";
 import { startNodeAgent } from "../../kubelet/agent.ts";
 import { startServiceProxy } from "../../proxy/service-proxy.ts";
 import { defaultNodeIp } from "../../kubelet/node/node-ip.ts";
-import { CLUSTER_DOMAIN } from "../server/local-agent.ts";
+import { CLUSTER_DOMAIN } from "../server/config.ts";
 import { AGENT_FLAGS, parseAgentFlags, UsageError } from "./config.ts";
 import type { AgentConfig } from "./config.ts";
 

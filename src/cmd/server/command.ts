@@ -12,14 +12,11 @@ import { Ipv4Cidr } from "../../util/cidr.ts";
 import { logger } from "../../util/log.ts";
 import { startApiServer } from "../../apiserver/index.ts";
 import { openStorage } from "./datastore.ts";
-import { runControlPlane } from "./control-plane.ts";
-import { CLUSTER_DOMAIN, startLocalAgent } from "./local-agent.ts";
 import { startServedServices } from "./served-services.ts";
 import { nodeCredentialsIssuer } from "../../util/pki/node-credentials.ts";
 import { ensureKubeletClientCert } from "../../util/pki/kubelet-client.ts";
 import { NODE_BOOTSTRAP_USER, NODES_GROUP, nodeUserName } from "../../util/pki/node-join.ts";
-import { ConfigError, loadConfiguration } from "../../scheduler/index.ts";
-import { parseServerFlags, SERVER_FLAGS, UsageError } from "./config.ts";
+import { CLUSTER_DOMAIN, parseServerFlags, SERVER_FLAGS, UsageError } from "./config.ts";
 import type { ServerConfig } from "./config.ts";
 
 export async function runServerCommand(argv: string[]): Promise<number> {
@@ -39,6 +36,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   }
   if (cfg.schedulerConfig && !cfg.disableScheduler) {
     // An unreadable or malformed file stops the server before it starts, as kube-scheduler refuses to start.
+    const { ConfigError, loadConfiguration } = await import("../../scheduler/index.ts");
     try {
       await loadConfiguration(cfg.schedulerConfig);
     } catch (err) {
@@ -145,7 +143,8 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     clusterDomain: CLUSTER_DOMAIN,
     signal: stopServing.signal,
   });
-  const controlPlane = runControlPlane({
+  // Loops and agent are loaded only when they run, so a server without them keeps their code out of memory.
+  const controlPlane = cfg.disableControllerManager && cfg.disableScheduler ? Promise.resolve() : (await import("./control-plane.ts")).runControlPlane({
     inject: api.inject,
     userFor: (name) => ({ username: `system:${name}`, groups: ["system:masters", "system:authenticated"] }),
     rootCaPem: pki.caCert,
@@ -156,7 +155,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     clusterCidr: cfg.clusterCidr,
     signal: abort.signal,
   });
-  const agent = cfg.disableAgent ? undefined : await startLocalAgent({
+  const agent = cfg.disableAgent ? undefined : await (await import("./local-agent.ts")).startLocalAgent({
     cfg,
     pki,
     inject: api.inject,

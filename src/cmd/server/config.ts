@@ -5,6 +5,9 @@ import { join, resolve } from "node:path";
 import { NODE_AGENT_HELP, NODE_AGENT_OPTIONS, nodeAgentFlags } from "../agent/node-flags.ts";
 import type { NodeAgentFlags } from "../agent/node-flags.ts";
 
+/** The cluster's DNS domain (not configurable yet). */
+export const CLUSTER_DOMAIN = "cluster.local";
+
 export interface ServerConfig extends NodeAgentFlags {
   dataDir: string;
   httpsPort: number;

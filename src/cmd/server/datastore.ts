@@ -3,7 +3,6 @@ import { dirname } from "node:path";
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Storage } from "../../storage/interface.ts";
 import { SqliteStorage } from "../../storage/sqlite/sqlite-storage.ts";
-import { EtcdStorage } from "../../storage/etcd/etcd-storage.ts";
 import type { EtcdClientOptions } from "../../storage/etcd/client.ts";
 import type { DatastoreTlsFiles } from "./config.ts";
 
@@ -30,6 +29,8 @@ export async function openStorage(endpoint: string, opts: OpenStorageOptions = {
   }
   if (parsed?.kind === "etcd") {
     const tls = readTls(opts.tls);
+    // Loaded only for etcd: its gRPC stack would otherwise sit in every SQLite server's memory.
+    const { EtcdStorage } = await import("../../storage/etcd/etcd-storage.ts");
     try {
       return await EtcdStorage.open({ endpoints: parsed.endpoints, ...(tls ? { tls } : {}), ...(opts.compactIntervalMs !== undefined ? { compactIntervalMs: opts.compactIntervalMs } : {}) });
     } catch (err) {

@@ -16,8 +16,8 @@ import { defaultNodeIp } from "../../kubelet/node/node-ip.ts";
 import { credentialsReusable, loadCredentials, storeCredentials } from "../../kubelet/join/stored-credentials.ts";
 import { Ipv4Cidr } from "../../util/cidr.ts";
 import type { ServerConfig } from "./config.ts";
+import { CLUSTER_DOMAIN } from "./config.ts";
 
-export const CLUSTER_DOMAIN = "cluster.local";
 
 export interface LocalAgentOptions<U> {
   cfg: ServerConfig;

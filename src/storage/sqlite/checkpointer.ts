@@ -5,9 +5,10 @@
 // lock taken (SQLITE_BUSY: the worker is resetting the WAL) it waits on writable(), which resolves when the worker
 // reports the checkpoint over, or after a short poll interval, whichever comes first; the event loop keeps running.
 //
-// The worker starts with the first writes (one interval after the first commit, or at the first nudge), not at
-// open: a thread costs ~50 ms to start and stop, and a store that is closed soon after opening (tests, tools) has
-// too little WAL to need it; closing the main connection checkpoints what is left.
+// The worker runs only while writes keep coming: it starts at the first nudge (a few MB of WAL) and retires, after
+// a final checkpoint, once no write has come for `idleRetireMs`. A thread with its own V8 isolate costs ~20 MB of
+// memory and ~50 ms to start, so a server that writes a Lease every few seconds (or a store closed soon after
+// opening: tests, tools) never pays for it; closing the main connection checkpoints what is left.
 import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
 import { logger } from "../../util/log.ts";
@@ -24,6 +25,8 @@ export interface CheckpointOptions {
   walRestartFrames?: number;
   /** Truncate instead of reset when the WAL file is larger than this. Default 64 MB. */
   walTruncateBytes?: number;
+  /** Stop the worker after this long without writes. Default 10 s. */
+  idleRetireMs?: number;
 }
 
 /** How long the worker keeps trying for the writer lock before leaving the reset to its next round. */
@@ -47,6 +50,12 @@ export class Checkpointer {
   #commits = 0;
   #gate: { promise: Promise<void>; release: () => void } | undefined;
   #stopped = false;
+  readonly #idleRetireMs: number;
+  #lastCommit = 0;
+  #retireTimer: NodeJS.Timeout | undefined;
+  /** The worker asked to stop because writes stopped (its exit is expected), and that exit. */
+  #retiring: Worker | undefined;
+  #retired: Promise<void> = Promise.resolve();
 
   constructor(path: string, opts: CheckpointOptions = {}) {
     this.#data = {
@@ -57,6 +66,7 @@ export class Checkpointer {
       busyTimeoutMs: WORKER_BUSY_TIMEOUT_MS,
     };
     this.#nudgeCommits = opts.checkpointNudgeCommits ?? 1000;
+    this.#idleRetireMs = opts.idleRetireMs ?? 10_000;
   }
 
   #spawn(): void {
@@ -73,11 +83,13 @@ export class Checkpointer {
     // The worker must not keep the process alive: a process that exits without close() leaves a WAL that the
     // next open recovers, as after a crash. (After the listeners: adding a 'message' listener refs the port.)
     worker.unref();
+    this.#scheduleRetire();
     this.#exited = new Promise((resolve) => {
       worker.once("exit", (code) => {
         if (this.#worker === worker) this.#worker = undefined;
         this.#release();
-        if (!this.#stopped) {
+        if (this.#retiring === worker) this.#retiring = undefined;
+        else if (!this.#stopped) {
           log.error({ code }, "WAL checkpointer exited; restarting it");
           this.#spawnLater(RESPAWN_MS);
         }
@@ -89,13 +101,26 @@ export class Checkpointer {
   /** Counts committed writes (a group commit carries several); every nudgeCommits writes, asks the worker for a round. */
   committed(writes = 1): void {
     this.#commits += writes;
-    if (this.#commits < this.#nudgeCommits) {
-      if (!this.#worker) this.#spawnLater(this.#data.intervalMs);
-      return;
-    }
+    this.#lastCommit = performance.now();
+    if (this.#commits < this.#nudgeCommits) return;
     this.#commits = 0;
     if (this.#worker) this.#worker.postMessage(GROWN);
     else this.#spawn();
+  }
+
+  /** Checks every idle period whether writes have stopped; if so, the worker checkpoints what is left and exits. */
+  #scheduleRetire(): void {
+    clearTimeout(this.#retireTimer);
+    this.#retireTimer = setTimeout(() => {
+      const worker = this.#worker;
+      if (!worker || this.#stopped) return;
+      if (performance.now() - this.#lastCommit < this.#idleRetireMs) return this.#scheduleRetire();
+      this.#retiring = worker;
+      this.#retired = this.#exited;
+      this.#worker = undefined;
+      worker.postMessage({ type: "stop" } satisfies ToCheckpointer);
+    }, this.#idleRetireMs);
+    this.#retireTimer.unref();
   }
 
   #spawnLater(ms: number): void {
@@ -118,13 +143,14 @@ export class Checkpointer {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#spawnTimer);
-    const worker = this.#worker;
-    if (!worker) return;
-    // Keep the process alive until the worker has closed its connection; a worker stuck in I/O is terminated.
-    worker.ref();
-    worker.postMessage({ type: "stop" } satisfies ToCheckpointer);
-    const stuck = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-    await this.#exited;
+    clearTimeout(this.#retireTimer);
+    const workers = [this.#worker, this.#retiring].filter((w): w is Worker => w !== undefined);
+    if (!workers.length) return;
+    // Keep the process alive until the workers have closed their connections; one stuck in I/O is terminated.
+    for (const w of workers) w.ref();
+    this.#worker?.postMessage({ type: "stop" } satisfies ToCheckpointer);
+    const stuck = setTimeout(() => workers.forEach((w) => void w.terminate()), STOP_TIMEOUT_MS);
+    await Promise.all([this.#exited, this.#retired]);
     clearTimeout(stuck);
   }
 

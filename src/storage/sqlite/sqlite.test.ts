@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -255,6 +255,30 @@ test("the checkpointer thread keeps the WAL bounded under continuous writes", as
   }
   // close() leaves no WAL behind.
   assert.equal(walSize(), 0);
+});
+
+test("the checkpointer thread runs only while writes come: it retires, emptying the WAL, and comes back", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const walSize = () => { try { return statSync(`${path}-wal`).size; } catch { return 0; } };
+  const threads = () => readdirSync("/proc/self/task").filter((t) => readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim() === "WorkerThread").length;
+  const before = threads();
+  const s = SqliteStorage.open(path, { compactIntervalMs: 0, checkpointIntervalMs: 50, checkpointNudgeCommits: 50, idleRetireMs: 300 });
+  try {
+    let kv = await s.create("/k", "0");
+    // Fewer commits than a nudge: no thread.
+    for (let i = 1; i < 20; i++) kv = await s.update("/k", String(i), kv.modRevision);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(threads(), before, "a few writes start no checkpointer thread");
+    for (let round = 1; round <= 2; round++) {
+      for (let i = 0; i < 100; i++) kv = await s.update("/k", `${round}-${i}`, kv.modRevision);
+      assert.equal(threads(), before + 1, `the checkpointer runs while writes come (round ${round})`);
+      await waitUntil(async () => threads() === before && walSize() === 0, 10_000);
+    }
+    assert.equal((await s.get("/k"))?.value, "2-99");
+  } finally {
+    await s.close();
+  }
 });
 
 // Group commit: the writes issued in one event-loop turn share a transaction but behave as if run one by one.
