@@ -1,7 +1,7 @@
 // Per-kind steps of upstream's PrepareForCreate/PrepareForUpdate that are not defaulting or validation:
 // what the server itself fills in or carries over.
 import type { KubeObject, ResourceType } from "../../api/scheme.ts";
-import { carryOverServiceAllocations } from "../../api/validation/core/service.ts";
+import { carryOverServiceAllocations, dropTypeDependentFields } from "../../api/validation/core/service.ts";
 import { generateJobSelector } from "../../api/defaults/batch.ts";
 import { qosClass } from "./qos.ts";
 
@@ -23,6 +23,7 @@ export function prepareKindForUpdate(rt: ResourceType, next: KubeObject, cur: Ku
     if (finalizers) (next.spec as { finalizers?: string[] }).finalizers = finalizers;
     else delete (next.spec as { finalizers?: string[] }).finalizers;
   } else if (is(rt, "", "Service")) {
+    dropTypeDependentFields(next as never, cur as never);
     carryOverServiceAllocations(next as never, cur as never);
   }
 }

@@ -34,8 +34,8 @@ test("LoadBalancer Services get the Ready nodes' addresses as ingress; others an
   await nodes.delete(undefined, "n1");
   await eventually(async () => (await ips()) === "192.0.2.3" || undefined, 5000, "ingress without n1");
   const lb = await services.get("default", "lb");
-  const ports = lb.spec!.ports!.map(({ nodePort: _, ...p }) => p);
-  await services.update({ ...lb, spec: { ...lb.spec, type: "ClusterIP", ports, externalTrafficPolicy: undefined, allocateLoadBalancerNodePorts: undefined } });
+  // As `kubectl edit` does: only the type changes; the API drops the node ports and traffic policy with it.
+  await services.update({ ...lb, spec: { ...lb.spec, type: "ClusterIP" } });
   await eventually(async () => (await ips()) === "" || undefined, 5000, "ingress cleared");
   assert.equal((await services.get("default", "other")).status?.loadBalancer?.ingress, undefined);
   assert.equal((await services.get("default", "plain")).status?.loadBalancer?.ingress, undefined);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Service } from "kubernetes-types/core/v1";
 import { invalid } from "../../errors.ts";
 import { defaultService } from "../../defaults/core.ts";
-import { carryOverServiceAllocations, validateService } from "./service.ts";
+import { carryOverServiceAllocations, dropTypeDependentFields, validateService } from "./service.ts";
 
 const base = (): any => ({ metadata: { name: "web", namespace: "default" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } });
 
@@ -66,4 +66,27 @@ test("the allocated cluster IP may not change, and omitted allocations carry ove
   assert.deepEqual(replaced.spec.clusterIPs, ["10.96.0.10"]);
   assert.deepEqual(validateService(replaced, { old }), []);
   assert.deepEqual(check((s) => { s.spec = { type: "ExternalName", externalName: "example.com" }; }, old), []);
+});
+
+test("changing the type drops the fields the new type does not use, unless the client changed them", () => {
+  const old: Service = {
+    metadata: { name: "web", namespace: "default" },
+    spec: { type: "LoadBalancer", ports: [{ port: 80, nodePort: 30080, protocol: "TCP" }], externalTrafficPolicy: "Local", healthCheckNodePort: 31000, allocateLoadBalancerNodePorts: true, clusterIP: "10.43.0.5" },
+  };
+  const edited: Service = structuredClone(old);
+  edited.spec!.type = "ClusterIP";
+  dropTypeDependentFields(edited, old);
+  assert.deepEqual(edited.spec, { type: "ClusterIP", ports: [{ port: 80, protocol: "TCP" }], clusterIP: "10.43.0.5" });
+
+  // A node port the client set anew is kept, and refused for a ClusterIP Service as upstream does.
+  const changed: Service = structuredClone(old);
+  changed.spec!.type = "ClusterIP";
+  changed.spec!.ports![0]!.nodePort = 30099;
+  dropTypeDependentFields(changed, old);
+  assert.equal(changed.spec!.ports![0]!.nodePort, 30099);
+
+  // The same type: nothing is dropped.
+  const same: Service = structuredClone(old);
+  dropTypeDependentFields(same, old);
+  assert.deepEqual(same, old);
 });

@@ -165,6 +165,28 @@ export function validateService(svc: Service, ctx: ValidationContext): FieldErro
  * Upstream's patchAllocatedValues: an update that omits allocated values (clusterIP(s), node ports, health
  * check port) keeps the stored ones, so `kubectl replace` and apply without them are not changes. Mutates svc.
  */
+/**
+ * When an update changes a Service's type, the fields the new type does not use are dropped if the client left them
+ * as they were (as upstream's registry does), so `kubectl edit` from NodePort to ClusterIP needs no other change.
+ */
+export function dropTypeDependentFields(svc: Service, old: Service): void {
+  const spec = svc.spec;
+  const oldSpec = old.spec;
+  if (!spec || !oldSpec || spec.type === oldSpec.type) return;
+  const type = spec.type ?? "ClusterIP";
+  const usesNodePorts = type === "NodePort" || type === "LoadBalancer";
+  const sameNodePorts = (spec.ports ?? []).every((p) => !p.nodePort || (oldSpec.ports ?? []).some((o) => o.nodePort === p.nodePort));
+  if (!usesNodePorts && sameNodePorts) for (const p of spec.ports ?? []) delete p.nodePort;
+  const externallyAccessible = usesNodePorts || (spec.externalIPs?.length ?? 0) > 0;
+  if (!externallyAccessible && spec.externalTrafficPolicy === oldSpec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  if (type !== "LoadBalancer") {
+    if (spec.healthCheckNodePort === oldSpec.healthCheckNodePort) delete spec.healthCheckNodePort;
+    if (spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (spec.loadBalancerClass === oldSpec.loadBalancerClass) delete spec.loadBalancerClass;
+    if (JSON.stringify(svc.status?.loadBalancer) === JSON.stringify(old.status?.loadBalancer) && svc.status?.loadBalancer) svc.status.loadBalancer = {};
+  }
+}
+
 export function carryOverServiceAllocations(svc: Service, old: Service): void {
   const spec = svc.spec;
   const oldSpec = old.spec;
