@@ -2,14 +2,19 @@
 // ClusterIP with a named port) created through the API, then UDP queries at a fixed rate from a worker thread, so the
 // load generator does not share the server's event loop. By default the API server and the DNS server run in this
 // process; with --kubeconfig (or $KUBECONFIG) the DNS server reads a running cluster (its objects go into a
-// namespace of their own, deleted afterwards).
+// namespace of their own, deleted afterwards). With --server IP:PORT as well, the queries go to that cluster's own
+// DNS (e.g. its Service IP, 10.43.0.10:53), and with --netns PATH they are sent from inside that network namespace
+// (a pod's, from `ip netns`), so they take the pod's path through the Service proxy's DNAT.
 //   node_modules/.bin/node bench/dns.ts [--services 1000] [--rate 1000] [--seconds 10]
+//   node_modules/.bin/node bench/dns.ts --kubeconfig K --server 10.43.0.10:53 --netns /var/run/netns/cni-...
 // Query mix: 30% Service A, 20% headless A, 20% SRV (ClusterIP and headless), 15% PTR of a ClusterIP, 15% NXDOMAIN.
 // Prints the achieved reply rate, latency percentiles (send -> reply, in the worker), and errors (no reply within
 // 2 s, or an rcode other than the one expected).
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { createSocket } from "node:dgram";
+import { spawn } from "node:child_process";
+import { text } from "node:stream/consumers";
 import { decode, encode } from "dns-packet";
 import type { RecordType } from "dns-packet";
 import type { Service } from "kubernetes-types/core/v1";
@@ -27,6 +32,7 @@ interface Query {
 }
 
 interface LoadSpec {
+  address: string;
   port: number;
   rate: number;
   seconds: number;
@@ -44,8 +50,11 @@ interface LoadResult {
 
 const REPLY_TIMEOUT_MS = 2000;
 
-if (isMainThread) await main();
-else parentPort!.postMessage(await generateLoad(workerData as LoadSpec));
+// Three roles: the benchmark; its load generator as a worker thread; or, inside another network namespace, as a
+// process reading its spec on stdin and writing its result on stdout.
+if (!isMainThread) parentPort!.postMessage(await generateLoad(workerData as LoadSpec));
+else if (process.argv[2] === "--generate") process.stdout.write(JSON.stringify(await generateLoad(JSON.parse(await text(process.stdin)) as LoadSpec)));
+else await main();
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -55,8 +64,11 @@ async function main(): Promise<void> {
       seconds: { type: "string", default: "10" },
       concurrency: { type: "string", default: "32" },
       kubeconfig: { type: "string", default: process.env.KUBECONFIG },
+      server: { type: "string" },
+      netns: { type: "string" },
     },
   });
+  if (values.server && !values.kubeconfig) throw new Error("--server needs --kubeconfig: the Services must be in that cluster");
   const N = Number(values.services);
   const api = values.kubeconfig ? undefined : await startTestApi();
   const client = api ? api.client : new Client(new HttpsTransport(await loadKubeconfig(values.kubeconfig!)), "berth-bench");
@@ -64,8 +76,9 @@ async function main(): Promise<void> {
   await client.resource(R.namespaces).create({ metadata: { name: ns } });
 
   const abort = new AbortController();
-  const dns = await startClusterDns({ client, clusterDomain: "cluster.local", address: "127.0.0.1", port: 0, upstreams: [], signal: abort.signal });
-  await dns.synced;
+  const dns = values.server ? undefined : await startClusterDns({ client, clusterDomain: "cluster.local", address: "127.0.0.1", port: 0, upstreams: [], signal: abort.signal });
+  await dns?.synced;
+  const [address, port] = values.server ? [values.server.split(":")[0]!, Number(values.server.split(":")[1] ?? 53)] : ["127.0.0.1", dns!.port];
 
   const t0 = performance.now();
   const services: Service[] = new Array(N);
@@ -78,16 +91,12 @@ async function main(): Promise<void> {
   }));
   const createdMs = performance.now() - t0;
   // The last object created is in the index once its name answers.
-  await waitForAnswer(dns.port, `${services.at(-1)!.metadata!.name}.${ns}.svc.cluster.local`, N % 4 === 1);
+  await waitForAnswer(address, port, `${services.at(-1)!.metadata!.name}.${ns}.svc.cluster.local`, N % 4 === 1);
   const indexedMs = performance.now() - t0;
 
   const queries = queryMix(services, ns);
-  const worker = new Worker(new URL(import.meta.url), { workerData: { port: dns.port, rate: Number(values.rate), seconds: Number(values.seconds), queries } satisfies LoadSpec });
-  const result = await new Promise<LoadResult>((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-  });
-  await worker.terminate();
+  const spec: LoadSpec = { address, port, rate: Number(values.rate), seconds: Number(values.seconds), queries };
+  const result = values.netns ? await generateInNamespace(values.netns, spec) : await generateInWorker(spec);
 
   const lat = result.latenciesMs.sort((a, b) => a - b);
   const pct = (p: number): string => (lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? NaN).toFixed(2);
@@ -97,10 +106,29 @@ async function main(): Promise<void> {
   console.log(`errors: ${result.timeouts} timeouts, ${result.wrongRcode} unexpected rcodes`);
 
   abort.abort();
-  await dns.done;
+  await dns?.done;
   await client.resource(R.namespaces).delete(undefined, ns).catch(() => {});
   if (api) return api.close();
   client.transport.close();
+}
+
+async function generateInWorker(spec: LoadSpec): Promise<LoadResult> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: spec });
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  await worker.terminate();
+  return result;
+}
+
+async function generateInNamespace(netns: string, spec: LoadSpec): Promise<LoadResult> {
+  const child = spawn("nsenter", [`--net=${netns}`, process.execPath, new URL(import.meta.url).pathname, "--generate"], { stdio: ["pipe", "pipe", "inherit"] });
+  child.stdin.end(JSON.stringify(spec));
+  const out = await text(child.stdout);
+  const code = await new Promise((r) => child.once("close", r));
+  if (code !== 0) throw new Error(`the load generator in ${netns} exited with ${code}`);
+  return JSON.parse(out) as LoadResult;
 }
 
 async function createService(client: Client, ns: string, i: number): Promise<Service> {
@@ -135,14 +163,14 @@ function queryMix(services: Service[], ns: string): Query[] {
   return out;
 }
 
-async function waitForAnswer(port: number, name: string, headless: boolean): Promise<void> {
+async function waitForAnswer(address: string, port: number, name: string, headless: boolean): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const reply = await new Promise<Buffer | undefined>((resolve) => {
       const sock = createSocket("udp4");
       const timer = setTimeout(() => (sock.close(), resolve(undefined)), 500);
       sock.on("message", (m) => (clearTimeout(timer), sock.close(), resolve(m)));
-      sock.send(encode({ type: "query", id: 1, questions: [{ name, type: "A" }] }), port, "127.0.0.1");
+      sock.send(encode({ type: "query", id: 1, questions: [{ name, type: "A" }] }), port, address);
     });
     if (reply && (decode(reply).answers?.length ?? 0) >= (headless ? 3 : 1)) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -166,7 +194,7 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
     res.latenciesMs.push(now - p.sentAt);
     if ((decode(msg) as { rcode?: string }).rcode !== p.rcode) res.wrongRcode++;
   });
-  await new Promise<void>((r) => sock.bind(0, "127.0.0.1", r));
+  await new Promise<void>((r) => sock.bind(0, spec.address === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", r));
   const total = spec.rate * spec.seconds;
   const start = performance.now();
   let id = 0;
@@ -181,7 +209,7 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
         msg.writeUInt16BE(id, 0);
         const qid = id;
         pending.set(qid, { sentAt: performance.now(), rcode: spec.queries[i % spec.queries.length]!.rcode, timer: setTimeout(() => (pending.delete(qid), res.timeouts++), REPLY_TIMEOUT_MS) });
-        sock.send(msg, spec.port, "127.0.0.1");
+        sock.send(msg, spec.port, spec.address);
       }
       if (res.sent < total) setTimeout(tick, 1);
       else resolve();

@@ -170,9 +170,10 @@ export async function runServerEndpoints(opts: ServerEndpointsOptions): Promise<
       opts.signal.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
     });
   }
+  // The Lease goes first, so that other servers' next rounds leave this one out too.
   await step("withdrawing server endpoints", async () => {
-    await reconcile(leaseName);
     await leases.delete(NAMESPACE, leaseName).catch(ignoreNotFound);
+    await reconcile(leaseName);
   });
 }
 
