@@ -1,7 +1,8 @@
 // Every API server publishes itself as an endpoint of the Services it serves in process (`kubernetes` for the API,
 // `kube-dns` for cluster DNS). Each server holds a Lease in kube-system naming its address and ports and renews it;
-// any server rewrites the Services' Endpoints and EndpointSlices from the live Leases, so in HA every server is
-// listed and one that dies drops out once its Lease expires. A server that stops cleanly withdraws at once.
+// any server rewrites the Services' Endpoints and EndpointSlices (one per port set) from the live Leases, so in HA
+// every server is listed and one that dies drops out once its Lease expires. A server that stops cleanly withdraws
+// at once.
 import { createHash } from "node:crypto";
 import type { EndpointPort, EndpointSubset, Endpoints } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
@@ -79,21 +80,21 @@ export function desiredSubsets(members: Member[], key: string): EndpointSubset[]
   return subsets.sort((a, b) => a.addresses[0]!.ip.localeCompare(b.addresses[0]!.ip));
 }
 
-const sliceName = (svc: string, member: string) => `${svc}-${member.replace(/^berth-server-/, "")}`;
-
-function desiredSlice(svc: ServedService, member: Member): EndpointSlice {
-  return {
+/** EndpointSlices for one Service: one per port set, the largest named after the Service, as upstream's is. */
+export function desiredSlices(svc: ServedService, subsets: EndpointSubset[]): EndpointSlice[] {
+  const largestFirst = [...subsets].sort((a, b) => (b.addresses?.length ?? 0) - (a.addresses?.length ?? 0));
+  return largestFirst.map((subset, i) => ({
     apiVersion: "discovery.k8s.io/v1",
     kind: "EndpointSlice",
     metadata: {
-      name: sliceName(svc.name, member.id),
+      name: i === 0 ? svc.name : `${svc.name}-${shortHash(JSON.stringify(subset.ports))}`,
       namespace: svc.namespace,
       labels: { "kubernetes.io/service-name": svc.name, "endpointslice.kubernetes.io/managed-by": MANAGED_BY },
     },
     addressType: "IPv4",
-    endpoints: [{ addresses: [member.address], conditions: { ready: true, serving: true, terminating: false } }],
-    ports: member.services[serviceKey(svc)]!,
-  };
+    endpoints: (subset.addresses ?? []).map((a) => ({ addresses: [a.ip], conditions: { ready: true, serving: true, terminating: false } })),
+    ports: (subset.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+  }));
 }
 
 /** Publishes this server's endpoints until the signal aborts, then withdraws them. */
@@ -122,8 +123,9 @@ export async function runServerEndpoints(opts: ServerEndpointsOptions): Promise<
     const all = (await leases.list({ namespace: NAMESPACE, labelSelector: `${LEASE_LABEL}=true` })).items;
     const members = liveMembers(all, now()).filter((m) => m.id !== without);
     for (const svc of opts.services) {
-      await writeEndpoints(svc, desiredSubsets(members, serviceKey(svc)));
-      const wanted = new Map(members.filter((m) => m.services[serviceKey(svc)]).map((m) => [sliceName(svc.name, m.id), desiredSlice(svc, m)]));
+      const subsets = desiredSubsets(members, serviceKey(svc));
+      await writeEndpoints(svc, subsets);
+      const wanted = new Map(desiredSlices(svc, subsets).map((slice) => [slice.metadata!.name!, slice]));
       const existing = (await slices.list({ namespace: svc.namespace, labelSelector: `kubernetes.io/service-name=${svc.name},endpointslice.kubernetes.io/managed-by=${MANAGED_BY}` })).items;
       for (const s of existing) if (!wanted.has(s.metadata!.name!)) await slices.delete(svc.namespace, s.metadata!.name!).catch(ignoreNotFound);
       for (const [name, slice] of wanted) {

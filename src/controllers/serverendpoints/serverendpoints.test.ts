@@ -1,4 +1,5 @@
 import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
 import { startTestApi } from "../../../test/support/api-server.ts";
 import type { TestApi } from "../../../test/support/api-server.ts";
 import { eventually } from "../../../test/support/controllers.ts";
@@ -44,6 +45,12 @@ test("every running server is an endpoint of the API and DNS Services; a stopped
   await eventually(async () => (await sliceAddresses("kube-system", "kube-dns")) === "10.0.0.1,10.0.0.2" || undefined, 5000, "both servers in the DNS slices");
   await eventually(async () => JSON.stringify(await subsetsNow("default", "kubernetes")) === JSON.stringify(apiSubsets) || undefined, 5000, "both servers, each with its port, in the API Endpoints");
   await eventually(async () => JSON.stringify(await subsetsNow("kube-system", "kube-dns")) === JSON.stringify(dnsSubsets) || undefined, 5000, "both servers in one DNS subset");
+  // One slice per port set; the one for most servers carries the Service's own name, as upstream's does.
+  const sliceNames = async (ns: string, name: string) =>
+    (await client.resource(R.endpointslices).list({ namespace: ns, labelSelector: `kubernetes.io/service-name=${name}` })).items.map((s) => s.metadata!.name!).sort();
+  assert.deepEqual(await sliceNames("kube-system", "kube-dns"), ["kube-dns"]);
+  assert.equal((await sliceNames("default", "kubernetes")).length, 2);
+  assert.ok((await sliceNames("default", "kubernetes")).includes("kubernetes"));
 
   b.abort();
   await runB;
