@@ -5,8 +5,7 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { serviceRecords } from "./service-records.ts";
 import type { NameRecords } from "./service-records.ts";
 import { reverseName } from "./reverse-name.ts";
-
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+import { SERVICE_NAME_LABEL } from "../api/well-known.ts";
 
 interface Owned {
   names: string[];

@@ -30,9 +30,6 @@ export interface ServicePortModel {
   localEndpoints: EndpointModel[];
 }
 
-/** The label tying an EndpointSlice to its Service. */
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-
 const PROTOCOLS: Record<string, L4Protocol> = { TCP: "tcp", UDP: "udp", SCTP: "sctp" };
 const DEFAULT_AFFINITY_SECONDS = 10800;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;

@@ -17,10 +17,10 @@ import { clearUdpFlows, removedUdpEndpoints } from "./conntrack.ts";
 import { podCidrsOf } from "./pod-cidrs.ts";
 import { deleteTableScript, diffCommands, EMPTY_OBJECTS, fullSyncScript, HairpinAddresses, podCidrCommands, renderService } from "./ruleset.ts";
 import type { NftObjects } from "./ruleset.ts";
-import { SERVICE_NAME_LABEL, servicePortModels } from "./service-model.ts";
+import { servicePortModels } from "./service-model.ts";
+import { SERVICE_NAME_LABEL } from "../api/well-known.ts";
 import type { ServicePortModel } from "./service-model.ts";
 
-export { podCidrsOf } from "./pod-cidrs.ts";
 
 export interface ServiceProxyOptions {
   /** Reads Services, EndpointSlices (all namespaces) and Nodes, via informers. */

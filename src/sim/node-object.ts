@@ -3,7 +3,7 @@
 // stays theirs.
 import type { Node } from "kubernetes-types/core/v1";
 
-export const SIMULATED_ANNOTATION = "berth.dev/simulated";
+import { SIMULATED_ANNOTATION } from "../api/well-known.ts";
 
 export function nodeLabels(name: string, extra: Record<string, string>): Record<string, string> {
   return {

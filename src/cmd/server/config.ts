@@ -85,8 +85,7 @@ export function parseServerFlags(argv: string[]): ServerConfig | "help" {
   });
   if (v.help) return "help";
   const dataDir = resolve(v["data-dir"] ?? join(homedir(), ".berth"));
-  const port = Number(v["https-port"] ?? 6443);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--https-port: invalid port ${v["https-port"]}`);
+  const port = portFlag("https-port", v["https-port"] ?? "6443");
   const datastoreEndpoint = v["datastore-endpoint"] ?? `sqlite://${join(dataDir, "state.db")}`;
   const file = (f: string | undefined) => (f === undefined ? undefined : resolve(f));
   const datastoreTls: DatastoreTlsFiles = { caFile: file(v["datastore-cafile"]), certFile: file(v["datastore-certfile"]), keyFile: file(v["datastore-keyfile"]) };

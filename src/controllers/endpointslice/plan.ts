@@ -9,9 +9,8 @@ import { formatRfc3339Nano } from "../endpoints/trigger-time.ts";
 import { desiredEndpoints, portsKey } from "./desired.ts";
 import { packEndpoints } from "./pack.ts";
 import type { SliceChanges } from "./pack.ts";
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../../api/well-known.ts";
 
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 export const CONTROLLER_NAME = "endpointslice-controller.k8s.io";
 const HEADLESS_LABEL = "service.kubernetes.io/headless";
 const TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";

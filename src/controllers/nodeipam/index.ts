@@ -7,9 +7,9 @@ import { Controller } from "../controller.ts";
 import { objectOf } from "../../client/informer.ts";
 import { R } from "../../client/resources.ts";
 import { isNotFound } from "../../client/errors.ts";
+import { SIMULATED_ANNOTATION } from "../../api/well-known.ts";
 import { SubnetAllocator } from "./allocator.ts";
 
-const SIMULATED_ANNOTATION = "berth.dev/simulated";
 export const NODE_SUBNET_BITS = 24;
 
 export function nodeIpamController(opts: { clusterCidr: string }): ControllerDescriptor {

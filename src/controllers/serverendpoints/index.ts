@@ -12,6 +12,7 @@ import { R } from "../../client/resources.ts";
 import { isConflict, isNotFound, isAlreadyExists } from "../../client/errors.ts";
 import { microTime } from "../../client/node-lease.ts";
 import { logger } from "../../util/log.ts";
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../../api/well-known.ts";
 
 const log = logger("server-endpoints");
 
@@ -89,7 +90,7 @@ export function desiredSlices(svc: ServedService, subsets: EndpointSubset[]): En
     metadata: {
       name: i === 0 ? svc.name : `${svc.name}-${shortHash(JSON.stringify(subset.ports))}`,
       namespace: svc.namespace,
-      labels: { "kubernetes.io/service-name": svc.name, "endpointslice.kubernetes.io/managed-by": MANAGED_BY },
+      labels: { [SERVICE_NAME_LABEL]: svc.name, [MANAGED_BY_LABEL]: MANAGED_BY },
     },
     addressType: "IPv4",
     endpoints: (subset.addresses ?? []).map((a) => ({ addresses: [a.ip], conditions: { ready: true, serving: true, terminating: false } })),
@@ -126,7 +127,7 @@ export async function runServerEndpoints(opts: ServerEndpointsOptions): Promise<
       const subsets = desiredSubsets(members, serviceKey(svc));
       await writeEndpoints(svc, subsets);
       const wanted = new Map(desiredSlices(svc, subsets).map((slice) => [slice.metadata!.name!, slice]));
-      const existing = (await slices.list({ namespace: svc.namespace, labelSelector: `kubernetes.io/service-name=${svc.name},endpointslice.kubernetes.io/managed-by=${MANAGED_BY}` })).items;
+      const existing = (await slices.list({ namespace: svc.namespace, labelSelector: `${SERVICE_NAME_LABEL}=${svc.name},${MANAGED_BY_LABEL}=${MANAGED_BY}` })).items;
       for (const s of existing) if (!wanted.has(s.metadata!.name!)) await slices.delete(svc.namespace, s.metadata!.name!).catch(ignoreNotFound);
       for (const [name, slice] of wanted) {
         const cur = existing.find((s) => s.metadata!.name === name);

@@ -8,8 +8,8 @@ import { Controller } from "../controller.ts";
 import { objectOf } from "../../client/informer.ts";
 import { R } from "../../client/resources.ts";
 import { isNotFound } from "../../client/errors.ts";
+import { SIMULATED_ANNOTATION } from "../../api/well-known.ts";
 
-const SIMULATED_ANNOTATION = "berth.dev/simulated";
 
 /** The address a node offers load-balanced Services on, or undefined while it is not Ready. */
 export function nodeIngressAddress(node: Node): string | undefined {

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Node } from "kubernetes-types/core/v1";
-import { candidateRoutes, clusterPodRanges, nodeInternalIp, nodePodCidr, routeChanges, setChanges } from "./desired-state.ts";
+import { nodePodCidr } from "../../api/node-network.ts";
+import { candidateRoutes, clusterPodRanges, nodeInternalIp, routeChanges, setChanges } from "./desired-state.ts";
 
 const node = (name: string, podCIDR?: string, ip?: string, extra: Partial<Node> = {}): Node => ({
   metadata: { name },

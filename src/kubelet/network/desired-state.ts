@@ -3,25 +3,12 @@
 // applies differences.
 import type { Node } from "kubernetes-types/core/v1";
 import { intToIp, ipToInt, Ipv4Cidr } from "../../util/cidr.ts";
+import { nodePodCidr } from "../../api/node-network.ts";
 
 /** A route to a pod range through the node that holds it. */
 export interface PodRoute {
   podCidr: string;
   via: string;
-}
-
-/** The node's IPv4 pod range (normalised), if it has a valid one. */
-export function nodePodCidr(node: Node): string | undefined {
-  const candidates = [node.spec?.podCIDR, ...(node.spec?.podCIDRs ?? [])];
-  for (const c of candidates) {
-    if (!c) continue;
-    try {
-      return new Ipv4Cidr(c).toString();
-    } catch {
-      // IPv6 or garbage: not ours to route
-    }
-  }
-  return undefined;
 }
 
 /** The node's first IPv4 InternalIP, in canonical form. */
