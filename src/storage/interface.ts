@@ -13,7 +13,8 @@ export interface KeyValue {
 }
 
 export type WatchEvent =
-  | { type: "put"; kv: KeyValue; prev?: KeyValue }
+  /** A put carries only the new value: consumers that need the old one keep it (as the watch cache does). */
+  | { type: "put"; kv: KeyValue }
   /** `prev` is the value that was deleted; `revision` is the deleting write's revision. */
   | { type: "delete"; key: string; revision: number; prev: KeyValue };
 

@@ -9,7 +9,8 @@ import { merge } from "./merge.ts";
 import { excluding, ownedByAnyone, transferOwnership } from "./ownership.ts";
 import { prune } from "./prune.ts";
 import { type ApplySchema, type Resolver, resolverFor } from "./schema.ts";
-import { type JsonObject, cloneJson, deepEqual, isObject, withoutManagedFields } from "./values.ts";
+import { type JsonObject, deepEqual, isObject, withoutManagedFields } from "./values.ts";
+import { cloneJson } from "../patch/json.ts";
 
 export interface ServerSideApplyOptions {
   /** The stored object; undefined when the apply creates it. */

@@ -2,7 +2,8 @@
 // list the way upstream does (validation, identity, ordering, and the cap on Update entries).
 import type { ManagedFieldsEntry } from "kubernetes-types/meta/v1";
 import { FieldSet, type FieldsV1, fieldElement, fromFieldsV1, toFieldsV1 } from "./fieldset.ts";
-import { cloneJson, isObject } from "./values.ts";
+import { isObject } from "./values.ts";
+import { cloneJson } from "../patch/json.ts";
 
 export type Operation = "Apply" | "Update";
 

@@ -36,11 +36,3 @@ export function withoutManagedFields(obj: JsonObject): JsonObject {
   return { ...obj, metadata: rest };
 }
 
-/** A deep copy of a JSON value (faster than structuredClone for plain data). */
-export function cloneJson<T>(v: T): T {
-  if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return v.map(cloneJson) as T;
-  const out: JsonObject = {};
-  for (const k in v) out[k] = cloneJson((v as JsonObject)[k]);
-  return out as T;
-}

@@ -7,7 +7,7 @@ import type { Operation } from "fast-json-patch";
 import { badRequest, patchRejected, tooLarge } from "../../api/errors.ts";
 import { goJsonKind } from "./go-text.ts";
 import { locate } from "./json-pointer.ts";
-import { isObject, jsonEqual, own } from "./json.ts";
+import { cloneJson, isObject, jsonEqual, own } from "./json.ts";
 import type { JsonObject } from "./json.ts";
 
 /** Upstream's maxJSONPatchOperations. */
@@ -29,7 +29,7 @@ export function decodeJsonPatch(patch: unknown): (JsonObject | null)[] {
 
 /** Applies `patch` to a copy of `doc`; neither input is modified and the result shares nothing with them. */
 export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
-  let current = structuredClone(doc);
+  let current = cloneJson(doc);
   for (const op of decodeJsonPatch(patch)) {
     const next = op ? applyOperation(current, op) : undefined;
     if (next === undefined) throw patchRejected();
@@ -61,7 +61,7 @@ function applyOperation(doc: unknown, raw: JsonObject): unknown {
   const path = own(raw, "path");
   if (typeof path !== "string") return undefined;
   // evanphx/json-patch takes a missing "value" as JSON null.
-  const value = Object.hasOwn(raw, "value") ? structuredClone(raw.value) : null;
+  const value = Object.hasOwn(raw, "value") ? cloneJson(raw.value) : null;
   switch (op) {
     case "add":
       return add(doc, path, value);
@@ -81,7 +81,7 @@ function applyOperation(doc: unknown, raw: JsonObject): unknown {
       const from = own(raw, "from");
       const source = typeof from === "string" ? locate(doc, from, false) : undefined;
       if (!source) return undefined;
-      const moved = structuredClone(valueAt(source));
+      const moved = cloneJson(valueAt(source));
       // A move removes first and then resolves its destination in what is left, as upstream does.
       const rest = op === "move" ? run(doc, { op: "remove", path: source.pointer }) : doc;
       return rest === undefined ? undefined : add(rest, path, moved);

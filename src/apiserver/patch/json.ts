@@ -13,6 +13,19 @@ export function put(o: JsonObject, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/** A deep copy of a JSON value: several times faster than structuredClone on API objects. */
+export function cloneJson<T>(v: T): T {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out: JsonObject = {};
+  for (const k in v) {
+    const member = cloneJson((v as JsonObject)[k]);
+    if (k === "__proto__") put(out, k, member);
+    else out[k] = member;
+  }
+  return out as T;
+}
+
 /** Structural equality of JSON values (key order ignored). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

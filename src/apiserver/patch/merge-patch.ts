@@ -1,13 +1,13 @@
 // RFC 7386 JSON merge patch (application/merge-patch+json) with the details of the library kube-apiserver
 // uses (evanphx/json-patch): null deletes a member, objects merge recursively, anything else (arrays
 // included) replaces, and nulls inside a value that is set rather than merged are dropped, even inside arrays.
-import { isObject, own, put } from "./json.ts";
+import { cloneJson, isObject, own, put } from "./json.ts";
 import type { JsonObject } from "./json.ts";
 
 /** Applies `patch` to `doc` and returns a new value; neither input is modified or shared with the result. */
 export function applyMergePatch(doc: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return pruneNulls(structuredClone(patch));
-  return mergeInto(isObject(doc) ? structuredClone(doc) : {}, structuredClone(patch));
+  if (!isObject(patch)) return pruneNulls(cloneJson(patch));
+  return mergeInto(isObject(doc) ? cloneJson(doc) : {}, cloneJson(patch));
 }
 
 function mergeInto(target: JsonObject, patch: JsonObject): JsonObject {

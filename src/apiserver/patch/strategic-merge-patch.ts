@@ -9,7 +9,7 @@
 // structs cannot hold (directives, nulls); Berth has no such decoding step, so such values are applied to
 // nothing instead, which leaves the same result without the directives.
 import { goJsonKind } from "./go-text.ts";
-import { isObject, jsonEqual, own, put } from "./json.ts";
+import { cloneJson, isObject, jsonEqual, own, put } from "./json.ts";
 import type { JsonObject } from "./json.ts";
 import { fieldMeta, itemMeta, rootSchema } from "./patch-schema.ts";
 import type { FieldPatchMeta, PatchSchema } from "./patch-schema.ts";
@@ -31,8 +31,8 @@ const SET_ORDER = "$setElementOrder";
 /** Applies `patch` to `doc` and returns a new object; neither input is modified or shared with the result. */
 export function applyStrategicMergePatch(doc: unknown, patch: unknown, schema: PatchSchema): JsonObject {
   if (!isObject(patch)) throw badRequest(`json: cannot unmarshal ${goJsonKind(patch)} into Go value of type map[string]interface {}`);
-  const base = isObject(doc) ? structuredClone(doc) : {};
-  return new Merger(schema.definitions).mergeMap(base, structuredClone(patch), rootSchema(schema));
+  const base = isObject(doc) ? cloneJson(doc) : {};
+  return new Merger(schema.definitions).mergeMap(base, cloneJson(patch), rootSchema(schema));
 }
 
 /** The list a `$prefix/<list>` directive names. */

@@ -20,6 +20,7 @@ import { trackManagedFields } from "./managed-fields.ts";
 import { prepareKindForCreate, prepareKindForUpdate } from "./kind-rules.ts";
 import { omitEmpty } from "./omit-empty.ts";
 import { schemaFor } from "./schema.ts";
+import { cloneJson } from "../patch/json.ts";
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -267,7 +268,7 @@ export class ResourceStore {
    * content), or undefined when it can go at once.
    */
   private pendingDeletion(cur: KubeObject, opts: DeleteOptions): KubeObject | undefined {
-    const obj = structuredClone(cur);
+    const obj = cloneJson(cur);
     const meta = obj.metadata!;
     const finalizers = [...(meta.finalizers ?? [])];
     const addFinalizer = (f: string) => { if (!finalizers.includes(f)) finalizers.push(f); };

@@ -47,8 +47,10 @@ export interface CacheWatcher {
   progress?(rv: number): void;
 }
 
-/** How much history each resource keeps for resuming watches. */
+/** How much history each resource keeps for resuming watches (at least; trimmed in steps of a quarter). */
 const HISTORY_EVENTS = 10_000;
+/** Trimming in steps keeps it amortized: dropping one event per write would move the whole array each time. */
+const HISTORY_TRIM_AT = HISTORY_EVENTS + HISTORY_EVENTS / 4;
 
 class ResourceCache {
   readonly items = new Map<string, CachedObject>();
@@ -70,7 +72,7 @@ class ResourceCache {
       this.items.set(ev.cur.key, ev.cur);
     }
     this.history.push(ev);
-    if (this.history.length > HISTORY_EVENTS) {
+    if (this.history.length > HISTORY_TRIM_AT) {
       const dropped = this.history.splice(0, this.history.length - HISTORY_EVENTS);
       this.historyStart = dropped[dropped.length - 1]!.rv;
     }

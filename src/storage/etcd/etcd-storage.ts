@@ -401,10 +401,7 @@ class EtcdWatch {
         // etcd leaves prev_kv out when the previous revision was compacted in the meantime.
         if (!e.prevKv) return this.fail(new StorageError("Compacted", `the value deleted at revision ${rev} has been compacted`, { compactRevision: rev }));
         events.push({ type: "delete", key: this.#toKv(e.kv).key, revision: rev, prev: this.#toKv(e.prevKv) });
-      } else if (e.prevKv) {
-        events.push({ type: "put", kv: this.#toKv(e.kv), prev: this.#toKv(e.prevKv) });
       } else {
-        if (e.kv.version > 1) return this.fail(new StorageError("Compacted", `the value replaced at revision ${rev} has been compacted`, { compactRevision: rev }));
         events.push({ type: "put", kv: this.#toKv(e.kv) });
       }
     }

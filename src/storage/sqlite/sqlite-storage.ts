@@ -169,10 +169,7 @@ export class SqliteStorage implements Storage {
     this.#st.insertLog.run(revision, key, cur.create_revision, cur.revision, 0, value);
     this.#st.updateCurrent.run(revision, key);
     const kv: KeyValue = { key, value, createRevision: cur.create_revision, modRevision: revision };
-    if (!this.#hub.idle) {
-      const prevValue = this.#st.value.get(cur.revision)!.value as string;
-      events.push({ type: "put", kv, prev: { key, value: prevValue, createRevision: cur.create_revision, modRevision: cur.revision } });
-    }
+    if (!this.#hub.idle) events.push({ type: "put", kv });
     return kv;
   }
 
@@ -444,17 +441,16 @@ function prepare(db: DatabaseSync) {
     getCurrentRevision: db.prepare("SELECT revision, create_revision FROM current WHERE key = ?"),
     // The key's newest row (a tombstone when it is not live): prev_revision grows along the chain.
     lastRow: db.prepare("SELECT revision FROM log WHERE key = ? ORDER BY prev_revision DESC LIMIT 1"),
-    value: db.prepare("SELECT value FROM log WHERE revision = ?"),
     insertLog: db.prepare("INSERT INTO log (revision, key, create_revision, prev_revision, deleted, value) VALUES (?, ?, ?, ?, ?, ?)"),
     insertCurrent: db.prepare("INSERT INTO current (key, revision, create_revision) VALUES (?, ?, ?)"),
     updateCurrent: db.prepare("UPDATE current SET revision = ? WHERE key = ?"),
     deleteCurrent: db.prepare("DELETE FROM current WHERE key = ?"),
     countAfter: db.prepare("SELECT count(*) AS n FROM current WHERE key > ? AND key < ?"),
-    // Changes in a revision range with their previous live value (kept by compaction for rows above it).
+    // Changes in a revision range; a deletion with the value it deleted (kept by compaction for rows above it).
     history: db.prepare(
       `SELECT n.revision, n.key, n.create_revision, n.deleted, n.value, n.prev_revision,
               p.value AS prev_value, p.create_revision AS prev_create_revision
-       FROM log n LEFT JOIN log p ON p.revision = n.prev_revision AND p.deleted = 0
+       FROM log n LEFT JOIN log p ON n.deleted = 1 AND p.revision = n.prev_revision AND p.deleted = 0
        WHERE n.revision > ? AND n.revision <= ? AND n.key >= ? AND n.key < ?
        ORDER BY n.revision`,
     ),
@@ -471,8 +467,7 @@ interface HistoryRow extends Row {
 const toKv = (r: Row): KeyValue => ({ key: r.key, value: r.value, createRevision: r.create_revision, modRevision: r.revision });
 
 function toEvent(r: HistoryRow): WatchEvent {
-  const prev: KeyValue | undefined =
-    r.prev_value === null ? undefined : { key: r.key, value: r.prev_value, createRevision: r.prev_create_revision!, modRevision: r.prev_revision };
-  if (r.deleted) return { type: "delete", key: r.key, revision: r.revision, prev: prev! };
-  return prev ? { type: "put", kv: toKv(r), prev } : { type: "put", kv: toKv(r) };
+  if (!r.deleted) return { type: "put", kv: toKv(r) };
+  const prev: KeyValue = { key: r.key, value: r.prev_value!, createRevision: r.prev_create_revision!, modRevision: r.prev_revision };
+  return { type: "delete", key: r.key, revision: r.revision, prev };
 }

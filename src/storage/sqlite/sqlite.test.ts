@@ -359,7 +359,7 @@ test("group commit: each write sees the earlier writes of its batch; a failure u
     await w.until(5);
     assert.deepEqual(w.events, [
       { type: "put", kv: c1!.value },
-      { type: "put", kv: u1!.value, prev: c1!.value },
+      { type: "put", kv: u1!.value },
       { type: "put", kv: b1!.value },
       { type: "delete", key: "/b", revision: base + 4, prev: b1!.value },
       { type: "put", kv: b2!.value },
