@@ -1,7 +1,9 @@
 // Throughput with h2load (nghttp2-client, a C load generator), so the client does not eat the server's CPU
-// on a 2-core machine. Latency comes two ways: end to end per request from h2load's --log-file, and inside
-// the server from its apiserver_request_duration_seconds histogram (as upstream's SLOs are measured).
-import { spawnSync } from "node:child_process";
+// on a 2-core machine. One h2load process per connection, each with its own share of the URIs: a single h2load
+// walks the same list on every connection, so its patches would race on one object. Latency comes two ways:
+// end to end per request from h2load's --log-file, and inside the server from its
+// apiserver_request_duration_seconds histogram (as upstream's SLOs are measured).
+import { spawn, spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -16,25 +18,46 @@ export interface H2loadResult {
   latenciesMs: number[];
 }
 
-/** Runs h2load with `requests` requests over `clients` connections against the given URIs. */
+/**
+ * Sends `requests` requests over `clients` connections, one request in flight on each. With one URI every
+ * connection uses it; with several, connection c takes every clients-th one from c on, each once.
+ */
 export async function h2load(opts: { dir: string; url: string; token: string; uris: string[]; method?: string; body?: string; contentType?: string; requests: number; clients: number }): Promise<H2loadResult> {
-  const uriFile = join(opts.dir, "uris.txt");
-  await writeFile(uriFile, opts.uris.map((u) => opts.url + u).join("\n") + "\n");
-  const logFile = join(opts.dir, "h2load.log");
-  const args = ["-n", String(opts.requests), "-c", String(opts.clients), "-m", "1", "-i", uriFile, "-H", `authorization: Bearer ${opts.token}`, "--log-file", logFile];
+  const common = ["-c", "1", "-m", "1", "-H", `authorization: Bearer ${opts.token}`];
   if (opts.body !== undefined) {
     const bodyFile = join(opts.dir, "body.json");
     await writeFile(bodyFile, opts.body);
-    args.push("-d", bodyFile, "-H", `content-type: ${opts.contentType ?? "application/json"}`);
+    common.push("-d", bodyFile, "-H", `content-type: ${opts.contentType ?? "application/json"}`);
   }
-  if (opts.method) args.push("-H", `:method: ${opts.method}`);
-  const r = spawnSync("h2load", args, { encoding: "utf8" });
-  const rps = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(r.stdout);
-  const status = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(r.stdout);
-  if (!rps || !status) throw new Error(`h2load failed:\n${r.stdout}\n${r.stderr}`);
+  if (opts.method) common.push("-H", `:method: ${opts.method}`);
+  const runs = await Promise.all(Array.from({ length: opts.clients }, async (_, c) => {
+    const mine = opts.uris.length === 1 ? opts.uris : opts.uris.filter((_, i) => i % opts.clients === c);
+    const uriFile = join(opts.dir, `uris-${c}.txt`);
+    await writeFile(uriFile, mine.map((u) => opts.url + u).join("\n") + "\n");
+    const n = Math.floor(opts.requests / opts.clients) + (c < opts.requests % opts.clients ? 1 : 0);
+    return { args: ["-n", String(n), "-i", uriFile, "--log-file", join(opts.dir, `h2load-${c}.log`), ...common], logFile: join(opts.dir, `h2load-${c}.log`) };
+  }));
+  const t0 = performance.now();
+  const outputs = await Promise.all(runs.map((r) => new Promise<string>((resolve, reject) => {
+    const child = spawn("h2load", r.args);
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => { out += d; });
+    child.on("error", reject);
+    child.on("close", () => resolve(out));
+  })));
+  const secs = (performance.now() - t0) / 1000;
+  let failed = 0;
+  for (const out of outputs) {
+    const status = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(out);
+    if (!status) throw new Error(`h2load failed:\n${out}`);
+    failed += Number(status[3]) + Number(status[4]);
+  }
   // --log-file lines: start time (µs since epoch), status, microseconds until the response ended.
-  const latenciesMs = (await readFile(logFile, "utf8")).trim().split("\n").map((l) => Number(l.split("\t")[2]) / 1000);
-  return { reqPerSec: Number(rps[1]), failed: Number(status[3]) + Number(status[4]), latenciesMs };
+  const latenciesMs: number[] = [];
+  for (const r of runs) {
+    for (const line of (await readFile(r.logFile, "utf8")).trim().split("\n")) latenciesMs.push(Number(line.split("\t")[2]) / 1000);
+  }
+  return { reqPerSec: opts.requests / secs, failed, latenciesMs };
 }
 
 type Buckets = Map<number, number>;

@@ -26,9 +26,10 @@ export interface AdmissionPlugin {
   validate?(a: AdmissionAttributes): void | Promise<void>;
 }
 
+/** Runs one phase of the chain; a plugin that answers synchronously is not awaited (no promise per plugin per write). */
 export async function runAdmission(plugins: readonly AdmissionPlugin[], phase: "admit" | "validate", a: AdmissionAttributes): Promise<void> {
   for (const p of plugins) {
-    const fn = p[phase];
-    if (fn) await fn.call(p, a);
+    const result = p[phase]?.(a);
+    if (result) await result;
   }
 }

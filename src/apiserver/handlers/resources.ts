@@ -12,6 +12,7 @@ import type { WatchCache } from "../watchcache/watch-cache.ts";
 import { compileFilter } from "../registry/filter.ts";
 import { parseListOptions } from "../registry/list-options.ts";
 import { schemaFor } from "../registry/schema.ts";
+import { storedJsonOf } from "../registry/codec.ts";
 import { checkAgainstSchema } from "../registry/schema-check.ts";
 import { decodeObject, mediaType, readBody } from "../http/body.ts";
 import { negotiate } from "../http/negotiate.ts";
@@ -160,7 +161,7 @@ export async function handleResource(ctx: ResourceContext, info: ResourceRequest
 function renderObject(store: ResourceStore, obj: KubeObject, rendering: Rendering, query: URLSearchParams): unknown {
   if (rendering.as === "Table" && obj.kind === store.rt.kind) return toTable(store.rt, [obj], { resourceVersion: obj.metadata?.resourceVersion }, parseIncludeObject(query));
   if (rendering.as === "PartialObjectMetadata") return partialMetadata(obj);
-  return obj;
+  return storedJsonOf(obj) ?? obj;
 }
 
 function asObject(v: unknown): KubeObject {

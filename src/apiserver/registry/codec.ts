@@ -36,6 +36,23 @@ export function encodeForStorage(obj: KubeObject): string {
   return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
 }
 
+/**
+ * The JSON of objects the store has just read or written (resourceVersion included), so a response can send
+ * that text instead of encoding the object again. Only the store's own results are recorded, and nothing
+ * changes those before they are rendered.
+ */
+const renderedJson = new WeakMap<KubeObject, string>();
+
+/** Records `obj`'s JSON: its stored value with the resourceVersion spliced in. */
+export function withStoredJson(obj: KubeObject, value: string, modRevision: number): KubeObject {
+  renderedJson.set(obj, withVersionJson(value, modRevision));
+  return obj;
+}
+
+export function storedJsonOf(obj: KubeObject): string | undefined {
+  return renderedJson.get(obj);
+}
+
 export function decodeStored(value: string, modRevision: number): KubeObject {
   const obj = JSON.parse(value) as KubeObject;
   obj.metadata = { ...obj.metadata, resourceVersion: String(modRevision) };

@@ -12,7 +12,7 @@ import { StorageError } from "../../storage/interface.ts";
 import type { UserInfo } from "../authn/user.ts";
 import { runAdmission } from "../admission/types.ts";
 import type { AdmissionPlugin } from "../admission/types.ts";
-import { decodeStored, encodeForStorage, objectKey } from "./codec.ts";
+import { decodeStored, encodeForStorage, objectKey, withStoredJson } from "./codec.ts";
 import { generateNameFrom, prepareMetadataForCreate, prepareMetadataForUpdate, rfc3339 } from "./metadata.ts";
 import { toStatusError } from "./storage-errors.ts";
 import { validateForCreate, validateForUpdate } from "./validate.ts";
@@ -91,7 +91,7 @@ export class ResourceStore {
   async get(namespace: string | undefined, name: string): Promise<KubeObject> {
     const kv = await this.read(namespace, name);
     if (!kv) throw notFound(this.gr, name);
-    return decodeStored(kv.value, kv.modRevision);
+    return withStoredJson(decodeStored(kv.value, kv.modRevision), kv.value, kv.modRevision);
   }
 
   /** Creates the object; `obj` becomes the store's (callers pass a freshly decoded body). */
@@ -134,8 +134,9 @@ export class ResourceStore {
     // A generated name that is taken is drawn again, as upstream 1.32 does (RetryGenerateName).
     for (let attempt = 1; ; attempt++) {
       try {
-        const kv = await this.deps.storage.create(this.key(namespace, obj.metadata!.name!), encodeForStorage(obj));
-        return withVersion(obj, kv.modRevision);
+        const value = encodeForStorage(obj);
+        const kv = await this.deps.storage.create(this.key(namespace, obj.metadata!.name!), value);
+        return withStoredJson(withVersion(obj, kv.modRevision), value, kv.modRevision);
       } catch (err) {
         const taken = err instanceof StorageError && err.code === "KeyExists";
         if (!(generated && taken && attempt < GENERATE_NAME_ATTEMPTS)) throw toStatusError(err, this.gr, obj.metadata!.name!);
@@ -189,8 +190,9 @@ export class ResourceStore {
       if (removal) return (await this.remove(namespace, name, kv, opts.dryRun)).object;
       if (opts.dryRun) return withVersion(next, kv.modRevision);
       try {
-        const written = await this.deps.storage.update(this.key(namespace, name), encodeForStorage(next), kv.modRevision);
-        return withVersion(next, written.modRevision);
+        const value = encodeForStorage(next);
+        const written = await this.deps.storage.update(this.key(namespace, name), value, kv.modRevision);
+        return withStoredJson(withVersion(next, written.modRevision), value, written.modRevision);
       } catch (err) {
         const retry = err instanceof StorageError && err.code === "Conflict" && !pinned && attempt < MAX_RETRIES;
         if (!retry) throw toStatusError(err, this.gr, name);
