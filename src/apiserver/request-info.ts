@@ -21,7 +21,7 @@ export interface NonResourceRequest {
 export type RequestInfo = ResourceRequest | NonResourceRequest;
 
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const parts = path.split("/").filter((p) => p !== "").map(decodeURIComponent);
+  const parts = path.split("/").filter((p) => p !== "").map((p) => (p.includes("%") ? decodeURIComponent(p) : p));
   let rest: string[];
   let group: string;
   let version: string;

@@ -98,6 +98,8 @@ export class FieldSet {
   }
 
   union(other: FieldSet): FieldSet {
+    if (other.isEmpty) return this;
+    if (this.isEmpty) return other;
     const out = new FieldSet();
     out.member = this.member || other.member;
     for (const [pe, c] of this.children) {
