@@ -9,8 +9,8 @@ import { merge } from "./merge.ts";
 import { excluding, ownedByAnyone, transferOwnership } from "./ownership.ts";
 import { prune } from "./prune.ts";
 import { type ApplySchema, type Resolver, resolverFor } from "./schema.ts";
-import { type JsonObject, deepEqual, isObject, withoutManagedFields } from "./values.ts";
-import { cloneJson } from "../patch/json.ts";
+import { type JsonObject, isObject, withoutManagedFields } from "./values.ts";
+import { cloneJson, jsonEqual } from "../patch/json.ts";
 
 export interface ServerSideApplyOptions {
   /** The stored object; undefined when the apply creates it. */
@@ -131,7 +131,7 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   const conflicts = transferOwnership(managed, id, c, o.force);
   if (conflicts.length) throw conflictError(conflicts);
   // A no-op apply keeps every timestamp, so it does not make a new resourceVersion.
-  if (managed.has(id) && (!deepEqual(live, merged) || !sameOwnership(stored, managed))) mine.time = o.time;
+  if (managed.has(id) && (!jsonEqual(live, merged) || !sameOwnership(stored, managed))) mine.time = o.time;
   capUpdateEntries(managed);
 
   if (!copied) merged = cloneJson(merged);

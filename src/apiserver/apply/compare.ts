@@ -11,7 +11,8 @@
 import { FieldSet } from "./fieldset.ts";
 import { type Resolver, type Shape, childSchema, isGranularObject, isNamedField } from "./schema.ts";
 import type { SchemaObject } from "../../api/openapi/types.ts";
-import { deepEqual, isEmptyObject, isObject } from "./values.ts";
+import { isEmptyObject, isObject } from "./values.ts";
+import { jsonEqual } from "../patch/json.ts";
 
 export interface Comparison {
   added: FieldSet;
@@ -62,7 +63,7 @@ function both(r: Resolver, out: Comparison, a: unknown, b: unknown, s: SchemaObj
   }
   if (Array.isArray(a) && Array.isArray(b) && (shape.kind === "listMap" || shape.kind === "listSet") && (a.length || b.length)) {
     // Keying items costs far more than comparing them, and most writes leave most lists alone.
-    if (deepEqual(a, b)) return;
+    if (jsonEqual(a, b)) return;
     const ka = r.keys(shape, a, path);
     const kb = r.keys(shape, b, path);
     if (Array.isArray(ka) && Array.isArray(kb)) {
@@ -87,7 +88,7 @@ function both(r: Resolver, out: Comparison, a: unknown, b: unknown, s: SchemaObj
       return;
     }
   }
-  if (deepEqual(a, b)) return;
+  if (jsonEqual(a, b)) return;
   if (isContainer(a) !== isContainer(b) || Array.isArray(a) !== Array.isArray(b)) {
     // The value changed kind (e.g. a map became a string): everything under the old value is gone.
     removed(r, out, a, s, path);

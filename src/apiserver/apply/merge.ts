@@ -4,7 +4,8 @@
 // it); callers that mutate the result must copy it first.
 import { type Resolver, childSchema, isGranularObject } from "./schema.ts";
 import type { SchemaObject } from "../../api/openapi/types.ts";
-import { type JsonObject, deepEqual, isObject } from "./values.ts";
+import { type JsonObject, isObject } from "./values.ts";
+import { jsonEqual } from "../patch/json.ts";
 
 export function merge(r: Resolver, live: unknown, config: unknown): unknown {
   return mergeValue(r, live, config, r.rootSchema, []);
@@ -56,7 +57,7 @@ function mergeValue(r: Resolver, live: unknown, config: unknown, s: SchemaObject
     }
   }
   // Replaced whole; an equal value keeps the live one so that identity still means "unchanged".
-  return typeof config === "object" && deepEqual(live, config) ? live : config;
+  return typeof config === "object" && jsonEqual(live, config) ? live : config;
 }
 
 /**

@@ -2,7 +2,6 @@
 // Every write runs the same pipeline — metadata rules, defaulting, admission, validation, managedFields —
 // and lands with compare-and-swap on the object's revision, retrying internally only where the client did
 // not pin a resourceVersion.
-import { isDeepStrictEqual } from "node:util";
 import type { KubeObject, ResourceType } from "../../api/scheme.ts";
 import { apiVersionOf } from "../../api/scheme.ts";
 import { badRequest, conflict, StatusError, invalid, notFound, storageInvalidObjectMessage, uidPreconditionMessage } from "../../api/errors.ts";
@@ -20,7 +19,7 @@ import { trackManagedFields } from "./managed-fields.ts";
 import { prepareKindForCreate, prepareKindForUpdate } from "./kind-rules.ts";
 import { omitEmpty } from "./omit-empty.ts";
 import { schemaFor } from "./schema.ts";
-import { cloneJson } from "../patch/json.ts";
+import { cloneJson, jsonEqual } from "../patch/json.ts";
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -167,8 +166,7 @@ export class ResourceStore {
       let next: KubeObject;
       let pinned: string | undefined;
       try {
-        // A second decode is cheaper than a deep clone and gives mutate a private copy.
-        const desired = await mutate(decodeStored(kv.value, kv.modRevision));
+        const desired = await mutate(cloneJson(cur));
         // As upstream, an update whose object names a uid means that object: if it was replaced under the same
         // name, the write fails as a storage precondition would, before the resourceVersion is compared.
         const uid = desired.metadata?.uid;
@@ -182,7 +180,7 @@ export class ResourceStore {
         if (fromCache) continue;
         throw err;
       }
-      const noChange = isDeepStrictEqual(stripVersion(next), stripVersion(cur));
+      const noChange = jsonEqual(stripVersion(next), stripVersion(cur));
       const removal = !!next.metadata?.deletionTimestamp && !this.blocksDeletion(next) && !cur.metadata?.deletionGracePeriodSeconds;
       if (fromCache && (noChange || removal || opts.dryRun)) continue;
       if (noChange) return cur;
@@ -254,7 +252,7 @@ export class ResourceStore {
           throw err;
         }
       }
-      if (isDeepStrictEqual(pending, cur)) return { object: cur, deleted: false };
+      if (jsonEqual(pending, cur)) return { object: cur, deleted: false };
       if (opts.dryRun) return { object: pending, deleted: false };
       try {
         const written = await this.deps.storage.update(this.key(namespace, name), encodeForStorage(pending), kv.modRevision);
