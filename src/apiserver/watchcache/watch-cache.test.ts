@@ -60,3 +60,34 @@ test("a storage watch that ends while the datastore is away is resumed from the 
   await until(() => cache.healthy, "cache healthy again");
   await until(() => cache.get("/registry/core/configmaps/default/b") !== undefined, "a write made while the watch was down arrives");
 });
+
+test("a resource keeps at least its last 10,000 events for resuming watches; older positions are refused", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "berth-wc-"));
+  const storage = SqliteStorage.open(join(dir, "db"));
+  const abort = new AbortController();
+  t.after(async () => {
+    abort.abort();
+    await storage.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const cache = new WatchCache(storage);
+  await cache.start(abort.signal);
+  const prefix = "/registry/core/configmaps/";
+  const key = `${prefix}default/churn`;
+  let kv = await storage.create(key, JSON.stringify({ metadata: { name: "churn" } }));
+  const first = kv.modRevision;
+  // Past the point where the history is trimmed (10,000 plus a quarter), so a trim has happened.
+  const writes = 13_000;
+  for (let i = 1; i < writes; i++) kv = await storage.update(key, JSON.stringify({ metadata: { name: "churn" }, data: { i: String(i) } }), kv.modRevision);
+  await until(() => cache.revision >= kv.modRevision, "cache caught up");
+
+  const noop = { deliver: () => {} };
+  assert.equal(cache.addWatcher(prefix, first, noop), undefined, "the first writes are beyond the history kept");
+  const from = kv.modRevision - 10_000;
+  const replay = cache.addWatcher(prefix, from, noop);
+  assert.ok(replay, "a watch from 10,000 events back resumes");
+  assert.equal(replay.length, 10_000);
+  assert.deepEqual(replay.map((e) => e.rv), Array.from({ length: 10_000 }, (_, i) => from + 1 + i));
+  assert.ok(cache.oldestRevision(prefix) <= from);
+  cache.removeWatcher(prefix, noop);
+});
