@@ -114,7 +114,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     port: cfg.port,
     tls: cfg.tls,
     authenticator,
-    resources: { registry, lister: new Lister(cfg.storage, cache), cache, subresourceHandlers: handlers, signal: cfg.signal },
+    resources: { registry, lister: new Lister(cfg.storage, cache), cache, storeRevision: () => cfg.storage.revisionNow?.(), subresourceHandlers: handlers, signal: cfg.signal },
     discovery: new Discovery(resourceTypes, new Set(handlers.keys())),
     openapi: new OpenApi(resourceTypes),
     metrics: new Metrics(),

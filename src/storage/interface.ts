@@ -83,6 +83,11 @@ export interface Storage {
   /** Starts a watch; resolves once it is established. Rejects with Compacted if afterRevision was compacted. */
   watch(opts: WatchOptions): Promise<void>;
   currentRevision(): Promise<number>;
+  /**
+   * The current revision, only for a store that knows it without a round trip (an embedded one): readers use it
+   * to tell whether a cache is up to date. Stores behind a network leave it out.
+   */
+  revisionNow?(): number;
   /** Drops history at or below revision (keeping each live key's latest value). */
   compact(revision: number): Promise<void>;
   /** The oldest revision a read or watch may still ask for. */

@@ -29,6 +29,8 @@ export interface ResourceContext {
   registry: Registry;
   lister: Lister;
   cache: WatchCache;
+  /** The store's current revision when it is known without a round trip (see Storage.revisionNow). */
+  storeRevision: () => number | undefined;
   /** Extra handlers for subresources such as pods/binding and serviceaccounts/token, keyed "plural/sub". */
   subresourceHandlers: ReadonlyMap<string, SubresourceHandler>;
   signal: AbortSignal;
@@ -67,6 +69,15 @@ export async function handleResource(ctx: ResourceContext, info: ResourceRequest
 
   switch (info.verb) {
     case "get": {
+      // Answered from the watch cache, as its stored text, when the cache has every write the store has.
+      if (rendering.as === "object" && info.subresource !== "scale" && !rt.conversion) {
+        const current = ctx.cache.current(store.key(namespace, info.name!), ctx.storeRevision());
+        if (current === null) throw notFound(store.gr, info.name!);
+        if (current) {
+          sendJson(res, 200, current.json, out);
+          return;
+        }
+      }
       const obj = await store.get(namespace, info.name!);
       render(info.subresource === "scale" ? scaleOf(store.rt, obj) : obj);
       return;

@@ -91,3 +91,26 @@ test("a resource keeps at least its last 10,000 events for resuming watches; old
   assert.ok(cache.oldestRevision(prefix) <= from);
   cache.removeWatcher(prefix, noop);
 });
+
+test("a consistent read is answered from the cache only when it has every write the store has", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "berth-wc-"));
+  const storage = SqliteStorage.open(join(dir, "db"));
+  const abort = new AbortController();
+  t.after(async () => {
+    abort.abort();
+    await storage.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const cache = new WatchCache(storage);
+  await cache.start(abort.signal);
+  const key = "/registry/core/configmaps/default/a";
+  const kv = await storage.create(key, JSON.stringify({ metadata: { name: "a" } }));
+  // Acknowledged writes are in the cache by the time anyone can ask (events are applied before the writer resumes).
+  assert.equal(cache.current(key, storage.revisionNow())?.rv, kv.modRevision);
+  assert.equal(JSON.parse(cache.current(key, storage.revisionNow())!.json).metadata.resourceVersion, String(kv.modRevision));
+  assert.equal(cache.current("/registry/core/configmaps/default/none", storage.revisionNow()), null, "absent, and known to be");
+  assert.equal(cache.current(key, storage.revisionNow() + 1), undefined, "behind the store: storage must be read");
+  assert.equal(cache.current(key, undefined), undefined, "no local revision to compare with (etcd)");
+  await storage.delete(key);
+  assert.equal(cache.current(key, storage.revisionNow()), null);
+});

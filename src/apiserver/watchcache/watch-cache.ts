@@ -196,6 +196,16 @@ export class WatchCache {
   }
 
   /**
+   * A consistent read of one key (upstream's consistent reads from cache, KEP-2340): the object, or null when it
+   * does not exist, if the cache has seen every write up to `storeRevision`; undefined when it cannot vouch for
+   * that (no revision to compare with, behind it, or its storage watch broken), and storage must be read.
+   */
+  current(key: string, storeRevision: number | undefined): CachedObject | null | undefined {
+    if (storeRevision === undefined || this.failed !== undefined || this.revision < storeRevision) return undefined;
+    return this.get(key) ?? null;
+  }
+
+  /**
    * Registers a watcher on one resource. Returns the events after `fromRv` to replay first, or undefined when
    * fromRv is older than the history kept (the caller answers 410 Expired).
    */

@@ -204,6 +204,10 @@ export class SqliteStorage implements Storage {
     return this.#revision;
   }
 
+  revisionNow(): number {
+    return this.#revision;
+  }
+
   async compact(revision: number): Promise<void> {
     this.#open();
     if (revision > this.#revision) {
