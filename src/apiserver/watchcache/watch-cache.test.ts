@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,18 +40,28 @@ const until = async (cond: () => boolean, what: string) => {
   assert.ok(cond(), what);
 };
 
-test("a storage watch that ends while the datastore is away is resumed from the cache's revision", async (t) => {
+/** A watch cache following a fresh SQLite store (through `follow`, if given); both are closed when the test ends. */
+async function startedCache(t: TestContext, follow: (s: Storage) => Storage = (s) => s): Promise<{ storage: SqliteStorage; cache: WatchCache }> {
   const dir = await mkdtemp(join(tmpdir(), "berth-wc-"));
-  const inner = SqliteStorage.open(join(dir, "db"));
+  const storage = SqliteStorage.open(join(dir, "db"));
   const abort = new AbortController();
   t.after(async () => {
     abort.abort();
-    await inner.close();
+    await storage.close();
     await rm(dir, { recursive: true, force: true });
   });
-  const { storage, breakWatch } = flakyWatches(inner);
-  const cache = new WatchCache(storage);
+  const cache = new WatchCache(follow(storage));
   await cache.start(abort.signal);
+  return { storage, cache };
+}
+
+test("a storage watch that ends while the datastore is away is resumed from the cache's revision", async (t) => {
+  let breakWatch!: () => void;
+  const { storage: inner, cache } = await startedCache(t, (s) => {
+    const flaky = flakyWatches(s);
+    breakWatch = flaky.breakWatch;
+    return flaky.storage;
+  });
   await inner.create("/registry/core/configmaps/default/a", JSON.stringify({ metadata: { name: "a" } }));
   await until(() => cache.get("/registry/core/configmaps/default/a") !== undefined, "cache sees a");
 
@@ -62,16 +73,7 @@ test("a storage watch that ends while the datastore is away is resumed from the 
 });
 
 test("a resource keeps at least its last 10,000 events for resuming watches; older positions are refused", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "berth-wc-"));
-  const storage = SqliteStorage.open(join(dir, "db"));
-  const abort = new AbortController();
-  t.after(async () => {
-    abort.abort();
-    await storage.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const cache = new WatchCache(storage);
-  await cache.start(abort.signal);
+  const { storage, cache } = await startedCache(t);
   const prefix = "/registry/core/configmaps/";
   const key = `${prefix}default/churn`;
   let kv = await storage.create(key, JSON.stringify({ metadata: { name: "churn" } }));
@@ -93,16 +95,7 @@ test("a resource keeps at least its last 10,000 events for resuming watches; old
 });
 
 test("a consistent read is answered from the cache only when it has every write the store has", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "berth-wc-"));
-  const storage = SqliteStorage.open(join(dir, "db"));
-  const abort = new AbortController();
-  t.after(async () => {
-    abort.abort();
-    await storage.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const cache = new WatchCache(storage);
-  await cache.start(abort.signal);
+  const { storage, cache } = await startedCache(t);
   const key = "/registry/core/configmaps/default/a";
   const kv = await storage.create(key, JSON.stringify({ metadata: { name: "a" } }));
   // Acknowledged writes are in the cache by the time anyone can ask (events are applied before the writer resumes).
