@@ -66,6 +66,12 @@ test("issued client certificates map CN and every O", async () => {
   assert.deepEqual(user, { username: "system:node:n1", groups: ["system:nodes", "extra", "system:authenticated"] });
 });
 
+test("names with commas and plus signs come through as written, not escaped", async () => {
+  const odd = await pki.issueClientCert({ commonName: "dev, ops+qa", organizations: ["team+a, b/c"], days: 1 });
+  const user = await authn.authenticate({ peerCertificate: new X509Certificate(odd.certPem) });
+  assert.deepEqual(user, { username: "dev, ops+qa", groups: ["team+a, b/c", "system:authenticated"] });
+});
+
 test("a client certificate from another CA fails the handshake's verification", async () => {
   const foreign = await ensureClusterPki(foreignDir, { hostnames: [], ips: [] });
   const conn = await handshake(pki, { certPem: foreign.adminCert, keyPem: foreign.adminKey });

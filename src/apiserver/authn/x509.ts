@@ -1,8 +1,7 @@
 // Client-certificate identity: the subject's CN is the username and each O a group, as upstream maps it.
-import "reflect-metadata";
 import type { X509Certificate } from "node:crypto";
-import { X509Certificate as ParsedCertificate } from "@peculiar/x509";
 import { unauthorized } from "../../api/errors.ts";
+import { subjectNames } from "../../util/pki/subject.ts";
 import type { UserInfo } from "./user.ts";
 
 /**
@@ -10,9 +9,7 @@ import type { UserInfo } from "./user.ts";
  * (socket.authorized); this function trusts it.
  */
 export function userFromCertificate(cert: X509Certificate): UserInfo {
-  // Parsed from DER rather than node's printed subject, which escapes and joins values in its own way.
-  const name = new ParsedCertificate(cert.raw).subjectName;
-  const cn = name.getField("CN")[0];
-  if (!cn) throw unauthorized();
-  return { username: cn, groups: name.getField("O") };
+  const { commonNames, organizations } = subjectNames(cert.toLegacyObject().subject);
+  if (!commonNames[0]) throw unauthorized();
+  return { username: commonNames[0], groups: organizations };
 }

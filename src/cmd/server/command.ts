@@ -14,7 +14,6 @@ import { startApiServer } from "../../apiserver/index.ts";
 import { openStorage } from "./datastore.ts";
 import { startServedServices } from "./served-services.ts";
 import { nodeCredentialsIssuer } from "../../util/pki/node-credentials.ts";
-import { ensureKubeletClientCert } from "../../util/pki/kubelet-client.ts";
 import { NODE_BOOTSTRAP_USER, NODES_GROUP, nodeUserName } from "../../util/pki/node-join.ts";
 import { CLUSTER_DOMAIN, parseServerFlags, SERVER_FLAGS, UsageError } from "./config.ts";
 import type { ServerConfig } from "./config.ts";
@@ -126,7 +125,7 @@ async function runServer(cfg: ServerConfig): Promise<number> {
     serviceAccountKeys: { privateKeyPem: pki.saPrivateKey, publicKeyPem: pki.saPublicKey },
     staticTokens: new Map([[token, { username: NODE_BOOTSTRAP_USER, groups: ["system:bootstrappers"] }]]),
     nodeJoin: { caPem: pki.caCert, token, issueNodeCredentials: nodeCredentialsIssuer(pki) },
-    kubeletClient: await ensureKubeletClientCert(pki, join(cfg.dataDir, "tls")),
+    kubeletClient: { certPem: pki.kubeletClientCert, keyPem: pki.kubeletClientKey, caPem: pki.caCert },
     serviceCidr: cfg.serviceCidr,
     advertiseAddress: advertise,
     clusterDnsIp: cfg.clusterDns,

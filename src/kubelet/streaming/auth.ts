@@ -3,17 +3,17 @@
 import type { TLSSocket } from "node:tls";
 import { forbidden, unauthorized } from "../../api/errors.ts";
 import type { StatusError } from "../../api/errors.ts";
+import { KUBELET_CLIENT_CN } from "../../util/pki/cluster.ts";
+import { subjectNames } from "../../util/pki/subject.ts";
 
-export const KUBELET_CLIENT_CN = "kube-apiserver-kubelet-client";
 const MASTERS = "system:masters";
 
 /** undefined when the peer may proceed, else the error to answer with. */
 export function checkClient(socket: TLSSocket): StatusError | undefined {
   if (!socket.authorized) return unauthorized();
-  const cert = socket.getPeerCertificate();
-  const subject = cert?.subject as Record<string, string | string[] | undefined> | undefined;
+  const subject = socket.getPeerCertificate()?.subject;
   if (!subject) return unauthorized();
-  const values = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  if (values(subject.CN).includes(KUBELET_CLIENT_CN) || values(subject.O).includes(MASTERS)) return undefined;
-  return forbidden(`user ${JSON.stringify(values(subject.CN)[0] ?? "")} may not use the node's streaming endpoints`);
+  const { commonNames, organizations } = subjectNames(subject);
+  if (commonNames.includes(KUBELET_CLIENT_CN) || organizations.includes(MASTERS)) return undefined;
+  return forbidden(`user ${JSON.stringify(commonNames[0] ?? "")} may not use the node's streaming endpoints`);
 }

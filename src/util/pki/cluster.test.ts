@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { X509Certificate, createSign, createVerify } from "node:crypto";
+import { X509Certificate, createPublicKey, createSign, createVerify } from "node:crypto";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,4 +113,34 @@ test("issueClientCert mints client certificates under the cluster CA", () => wit
   assert.ok(days > 29 && days < 31);
   assert.match(keyPem, /BEGIN PRIVATE KEY/);
   assert.notEqual(keyPem, pki.adminKey);
+}));
+
+test("the kubelet client certificate is issued with the others, kept across restarts, reissued under a new CA", () => withDir(async (dir) => {
+  const opts = { hostnames: [], ips: ["127.0.0.1"] };
+  const a = await ensureClusterPki(dir, opts);
+  const cert = new X509Certificate(a.kubeletClientCert);
+  assert.equal(cert.subject, "O=system:masters\nCN=kube-apiserver-kubelet-client");
+  assert.ok(cert.verify(new X509Certificate(a.caCert).publicKey));
+  assert.equal((await ensureClusterPki(dir, opts)).kubeletClientCert, a.kubeletClientCert);
+  await rm(join(dir, PKI_FILES.caKey));
+  const b = await ensureClusterPki(dir, opts);
+  assert.notEqual(b.kubeletClientCert, a.kubeletClientCert);
+  assert.ok(new X509Certificate(b.kubeletClientCert).verify(new X509Certificate(b.caCert).publicKey));
+}));
+
+test("issue mints several certificates in one go, each with its own key", () => withDir(async (dir) => {
+  const pki = await ensureClusterPki(dir, { hostnames: [], ips: ["127.0.0.1"] });
+  const [client, serving] = await pki.issue([
+    { client: { commonName: "system:node:n1", organizations: ["system:nodes"], days: 30 } },
+    { serving: { commonName: "n1", dnsNames: ["n1"], ips: ["10.0.0.5"], days: 30 } },
+  ]);
+  const ca = new X509Certificate(pki.caCert);
+  const c = new X509Certificate(client!.certPem);
+  const s = new X509Certificate(serving!.certPem);
+  assert.ok(c.verify(ca.publicKey) && s.verify(ca.publicKey));
+  assert.equal(c.subject, "O=system:nodes\nCN=system:node:n1");
+  assert.equal(s.checkIP("10.0.0.5"), "10.0.0.5");
+  assert.deepEqual(s.keyUsage, ["1.3.6.1.5.5.7.3.1"]);
+  assert.ok(c.publicKey.equals(createPublicKey(client!.keyPem)) && s.publicKey.equals(createPublicKey(serving!.keyPem)));
+  assert.notEqual(client!.keyPem, serving!.keyPem);
 }));

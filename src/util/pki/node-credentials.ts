@@ -6,15 +6,17 @@ import type { NodeCredentials, NodeCredentialsRequest } from "./node-join.ts";
 
 const NODE_CERT_DAYS = 365;
 
-export function nodeCredentialsIssuer(pki: Pick<ClusterPki, "caCert" | "issueClientCert" | "issueServingCert">) {
+export function nodeCredentialsIssuer(pki: Pick<ClusterPki, "caCert" | "issue">) {
   return async (req: NodeCredentialsRequest): Promise<NodeCredentials> => {
-    const client = await pki.issueClientCert({ commonName: nodeUserName(req.nodeName), organizations: [NODES_GROUP], days: NODE_CERT_DAYS });
-    const serving = await pki.issueServingCert({
-      commonName: req.nodeName,
-      dnsNames: [...new Set(req.hostnames.map((h) => h.toLowerCase()))],
-      ips: [...new Set(req.addresses)],
-      days: NODE_CERT_DAYS,
-    });
-    return { caCert: pki.caCert, clientCert: client.certPem, clientKey: client.keyPem, servingCert: serving.certPem, servingKey: serving.keyPem };
+    const [client, serving] = await pki.issue([
+      { client: { commonName: nodeUserName(req.nodeName), organizations: [NODES_GROUP], days: NODE_CERT_DAYS } },
+      { serving: {
+        commonName: req.nodeName,
+        dnsNames: [...new Set(req.hostnames.map((h) => h.toLowerCase()))],
+        ips: [...new Set(req.addresses)],
+        days: NODE_CERT_DAYS,
+      } },
+    ]);
+    return { caCert: pki.caCert, clientCert: client!.certPem, clientKey: client!.keyPem, servingCert: serving!.certPem, servingKey: serving!.keyPem };
   };
 }
