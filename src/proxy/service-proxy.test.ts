@@ -38,6 +38,17 @@ async function get(ns: string, url: string): Promise<{ ok: boolean; text: string
   }
 }
 
+/** Which pods answer a URL asked from inside a namespace: up to 30 GETs, stopping once two have answered. */
+async function answering(ns: string, url: string): Promise<string[]> {
+  const seen = new Set<string>();
+  for (let i = 0; i < 30 && seen.size < 2; i++) {
+    const r = await get(ns, url);
+    assert.ok(r.ok, r.text);
+    seen.add(r.text);
+  }
+  return [...seen].sort();
+}
+
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 3000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
@@ -140,13 +151,7 @@ describe("service proxy in network namespaces", { timeout: 120_000 }, () => {
   });
 
   test("the ClusterIP spreads over both endpoints", async () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 30 && seen.size < 2; i++) {
-      const r = await get(`${NS}-client`, `http://${vip.web}/`);
-      assert.ok(r.ok, r.text);
-      seen.add(r.text);
-    }
-    assert.deepEqual([...seen].sort(), ["pod-a", "pod-b"]);
+    assert.deepEqual(await answering(`${NS}-client`, `http://${vip.web}/`), ["pod-a", "pod-b"]);
   });
 
   test("the host reaches the ClusterIP (masqueraded)", async () => {
@@ -181,13 +186,7 @@ describe("service proxy in network namespaces", { timeout: 120_000 }, () => {
   });
 
   test("only hairpin traffic is masqueraded: an endpoint reaching another endpoint keeps its source", async () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 30 && seen.size < 2; i++) {
-      const r = await get(`${NS}-a`, `http://${vip.web}/`);
-      assert.ok(r.ok, r.text);
-      seen.add(r.text);
-    }
-    assert.deepEqual([...seen].sort(), ["pod-a", "pod-b"]);
+    assert.deepEqual(await answering(`${NS}-a`, `http://${vip.web}/`), ["pod-a", "pod-b"]);
     // Each flow's reply tuple shows the source the endpoint saw: pod-a's own, or the bridge address (masqueraded).
     const { stdout } = await inNs(NODE, "conntrack", "-L", "-p", "tcp", "--orig-src", PODS.a, "--orig-dst", vip.web!);
     const replies = new Map<string, Set<string>>();
