@@ -37,20 +37,22 @@ export function encodeForStorage(obj: KubeObject): string {
 }
 
 /**
- * The JSON of objects the store has just read or written (resourceVersion included), so a response can send
- * that text instead of encoding the object again. Only the store's own results are recorded, and nothing
- * changes those before they are rendered.
+ * The stored text of objects the store has just read or written, so a response can send it (with the
+ * resourceVersion spliced in) instead of encoding the object again. Only the store's own results are recorded, and
+ * nothing changes those before they are rendered; the splice happens only for the ones that are rendered.
  */
-const renderedJson = new WeakMap<KubeObject, string>();
+const storedText = new WeakMap<KubeObject, { value: string; modRevision: number }>();
 
-/** Records `obj`'s JSON: its stored value with the resourceVersion spliced in. */
+/** Records `obj`'s stored value and revision. */
 export function withStoredJson(obj: KubeObject, value: string, modRevision: number): KubeObject {
-  renderedJson.set(obj, withVersionJson(value, modRevision));
+  storedText.set(obj, { value, modRevision });
   return obj;
 }
 
+/** `obj`'s JSON from its stored text, if the store recorded it. */
 export function storedJsonOf(obj: KubeObject): string | undefined {
-  return renderedJson.get(obj);
+  const stored = storedText.get(obj);
+  return stored && withVersionJson(stored.value, stored.modRevision);
 }
 
 export function decodeStored(value: string, modRevision: number): KubeObject {
