@@ -59,7 +59,7 @@ test("the admin certificate authenticates as system:admin in system:masters over
 });
 
 test("issued client certificates map CN and every O", async () => {
-  const node = await pki.issueClientCert({ commonName: "system:node:n1", organizations: ["system:nodes", "extra"], days: 1 });
+  const [node] = await pki.issue([{ client: { commonName: "system:node:n1", organizations: ["system:nodes", "extra"], days: 1 } }]);
   const conn = await handshake(pki, node);
   assert.equal(conn.authorized, true);
   const user = await authn.authenticate({ peerCertificate: conn.peer! });
@@ -67,7 +67,7 @@ test("issued client certificates map CN and every O", async () => {
 });
 
 test("names with commas and plus signs come through as written, not escaped", async () => {
-  const odd = await pki.issueClientCert({ commonName: "dev, ops+qa", organizations: ["team+a, b/c"], days: 1 });
+  const [odd] = await pki.issue([{ client: { commonName: "dev, ops+qa", organizations: ["team+a, b/c"], days: 1 } }]);
   const user = await authn.authenticate({ peerCertificate: new X509Certificate(odd.certPem) });
   assert.deepEqual(user, { username: "dev, ops+qa", groups: ["team+a, b/c", "system:authenticated"] });
 });
@@ -80,7 +80,7 @@ test("a client certificate from another CA fails the handshake's verification", 
 });
 
 test("a certificate without a common name is a 401 unless a token succeeds", async () => {
-  const anon = new X509Certificate((await pki.issueClientCert({ commonName: "", organizations: ["g"], days: 1 })).certPem);
+  const anon = new X509Certificate((await pki.issue([{ client: { commonName: "", organizations: ["g"], days: 1 } }]))[0]!.certPem);
   await assert.rejects(authn.authenticate({ peerCertificate: anon }), (e: unknown) => e instanceof StatusError && e.code === 401);
   assert.equal((await authn.authenticate({ peerCertificate: anon, authorization: "Bearer tok" }))?.username, "someone");
 });

@@ -103,9 +103,9 @@ test("a lost CA is recreated and every leaf reissued under it", () => withDir(as
   assert.ok(new X509Certificate(b.adminCert).verify(ca.publicKey));
 }));
 
-test("issueClientCert mints client certificates under the cluster CA", () => withDir(async (dir) => {
+test("issue mints client certificates under the cluster CA", () => withDir(async (dir) => {
   const pki = await ensureClusterPki(dir, { hostnames: [], ips: ["127.0.0.1"] });
-  const { certPem, keyPem } = await pki.issueClientCert({ commonName: "system:node:n1", organizations: ["system:nodes"], days: 30 });
+  const [{ certPem, keyPem }] = await pki.issue([{ client: { commonName: "system:node:n1", organizations: ["system:nodes"], days: 30 } }]) as [{ certPem: string; keyPem: string }];
   const cert = new X509Certificate(certPem);
   assert.ok(cert.verify(new X509Certificate(pki.caCert).publicKey));
   assert.equal(cert.subject, "O=system:nodes\nCN=system:node:n1");

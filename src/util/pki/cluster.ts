@@ -43,11 +43,11 @@ export interface ClusterPki {
   kubeletClientKey: string;
   saPrivateKey: string;
   saPublicKey: string;
-  issueClientCert(req: ClientCertRequest): Promise<{ certPem: string; keyPem: string }>;
-  /** Several certificates (each with a fresh key) minted together: one minting process instead of one each. */
+  /**
+   * Client and serving certificates (e.g. for a node agent's own HTTPS endpoint) under the cluster CA, each with a
+   * fresh key, minted together: one minting process for the lot.
+   */
   issue(reqs: ({ client: ClientCertRequest } | { serving: ServingCertRequest })[]): Promise<{ certPem: string; keyPem: string }[]>;
-  /** A serving certificate (and fresh key) under the cluster CA, e.g. for a node agent's own HTTPS endpoint. */
-  issueServingCert(req: ServingCertRequest): Promise<{ certPem: string; keyPem: string }>;
 }
 
 export const CLUSTER_DNS_NAMES = [
@@ -177,7 +177,5 @@ export async function ensureClusterPki(dir: string, opts: ClusterPkiOptions): Pr
     kubeletClientCert: kubeletClient!.cert, kubeletClientKey: kubeletClient!.key,
     saPrivateKey, saPublicKey,
     issue,
-    issueClientCert: async (req) => (await issue([{ client: req }]))[0]!,
-    issueServingCert: async (req) => (await issue([{ serving: req }]))[0]!,
   };
 }
