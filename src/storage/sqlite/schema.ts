@@ -5,9 +5,7 @@
 //            rows of a key form a chain and UNIQUE(key, prev_revision) rejects two writes racing from the same
 //            predecessor. Tombstones (deleted = 1) store no value: the deleted value is the row at prev_revision,
 //            which compaction keeps for as long as the tombstone is readable.
-// current  — key -> revision of its live row, written in the same transaction as the log. It makes get and
-//            list at the current revision an index range scan over live keys only, however much history the
-//            log holds; reads at older revisions go to the log.
+//            Which keys are live, and at which revision, is held in memory (live-keys.ts), rebuilt from the log.
 // meta     — persisted compaction state (the logical compact revision and how far rows were physically removed).
 import { DatabaseSync } from "node:sqlite";
 
@@ -21,11 +19,8 @@ CREATE TABLE IF NOT EXISTS log (
   value TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS log_key_prev ON log (key, prev_revision);
-CREATE TABLE IF NOT EXISTS current (
-  key TEXT PRIMARY KEY,
-  revision INTEGER NOT NULL,
-  create_revision INTEGER NOT NULL
-) WITHOUT ROWID;
+-- Earlier versions kept the live keys in a table of their own, written with every change.
+DROP TABLE IF EXISTS current;
 CREATE TABLE IF NOT EXISTS meta (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL

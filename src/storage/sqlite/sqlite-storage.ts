@@ -6,7 +6,7 @@
 // single-threaded, the batch runs without interleaving with any other call, and each write's reads see the
 // writes before it in the batch: the outcome is exactly that of running them one after another, a failing write
 // (KeyExists, Conflict, NotFound, a constraint) undoing only its own savepoint and rejecting only its own promise.
-// The in-memory revision counter is therefore exact, and a check-then-write (create's existence test, update's
+// The in-memory revision counter and key index (live-keys.ts) are therefore exact, and a check-then-write (create's existence test, update's
 // compare-and-swap) cannot race. UNIQUE(key, prev_revision) still guards the log against a broken invariant. A
 // write resolves only after the COMMIT that holds it, and watchers learn of it only after that COMMIT (see
 // watch-hub.ts). Reads (get, list) see committed state only.
@@ -19,6 +19,8 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StorageError } from "../interface.ts";
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from "../interface.ts";
 import { isBusy } from "./busy.ts";
+import { LiveKeys } from "./live-keys.ts";
+import type { LiveKey } from "./live-keys.ts";
 import { Checkpointer } from "./checkpointer.ts";
 import type { CheckpointOptions } from "./checkpointer.ts";
 import { Compactor } from "./compactor.ts";
@@ -64,7 +66,8 @@ export class SqliteStorage implements Storage {
   readonly #hub: WatchHub;
   readonly #compactor: Compactor;
   readonly #st: ReturnType<typeof prepare>;
-  /** List statements by variant (lower-bound operator, read at the current revision or in the past). */
+  readonly #live: LiveKeys;
+  /** Statements listing in the past, by lower-bound operator. */
   readonly #lists = new Map<string, StatementSync>();
   #revision: number;
   #closed = false;
@@ -92,6 +95,7 @@ export class SqliteStorage implements Storage {
     this.#lock = opened.lock;
     this.#revision = opened.revision;
     this.#st = prepare(this.#db);
+    this.#live = LiveKeys.load(this.#db);
     this.#checkpointer = new Checkpointer(path, opts);
     this.#compactor = new Compactor(
       this.#db,
@@ -108,8 +112,14 @@ export class SqliteStorage implements Storage {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.#open();
-    const row = this.#st.getCurrent.get(key) as Row | undefined;
-    return row && toKv(row);
+    const live = this.#live.get(key);
+    return live && this.#liveKv(key, live);
+  }
+
+  /** The key's live row, value included (a primary-key read). */
+  #liveKv(key: string, live: LiveKey): KeyValue {
+    const value = this.#st.valueAt.get(live.revision)!.value as string;
+    return { key, value, createRevision: live.createRevision, modRevision: live.revision };
   }
 
   async list(opts: ListOptions): Promise<ListResult> {
@@ -122,24 +132,28 @@ export class SqliteStorage implements Storage {
     if (revision < compactRevision) {
       throw new StorageError("Compacted", `revision ${revision} has been compacted`, { compactRevision });
     }
-    const atCurrent = revision === this.#revision;
     // `after` replaces the prefix as the lower bound only when it sorts at or above it (in SQLite's byte order).
     const afterBound = opts.after !== undefined && Buffer.compare(Buffer.from(opts.after), Buffer.from(opts.prefix)) >= 0;
+    const from = afterBound ? opts.after! : opts.prefix;
     const hi = prefixEnd(opts.prefix);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    const stmt = this.#listStatement(afterBound ? ">" : ">=", atCurrent);
-    const params: (string | number | Uint8Array)[] = [afterBound ? opts.after! : opts.prefix, hi];
-    if (!atCurrent) params.push(revision);
-    const rows = stmt.all(...params, limit > 0 ? limit + 1 : -1) as unknown as Row[];
+    if (revision === this.#revision) {
+      // The key index knows the live keys in order; each value is then a primary-key read.
+      const { keys, start, end } = this.#live.range(from, !afterBound, typeof hi === "string" ? hi : undefined);
+      const stop = limit > 0 ? Math.min(end, start + limit) : end;
+      const page = keys.slice(start, stop);
+      const lives = page.map((key) => this.#live.get(key)!);
+      // One query for the page's values.
+      const rows = this.#st.valuesAt.all(JSON.stringify(lives.map((l) => l.revision))) as { revision: number; value: string }[];
+      const values = new Map(rows.map((r) => [r.revision, r.value]));
+      const kvs = page.map((key, i): KeyValue => ({ key, value: values.get(lives[i]!.revision)!, createRevision: lives[i]!.createRevision, modRevision: lives[i]!.revision }));
+      return { kvs, revision, more: stop < end, remaining: end - stop };
+    }
+    const stmt = this.#listStatement(afterBound ? ">" : ">=");
+    const rows = stmt.all(from, hi, revision, limit > 0 ? limit + 1 : -1) as unknown as Row[];
     const more = limit > 0 && rows.length > limit;
     if (more) rows.length = limit;
-    const result: ListResult = { kvs: rows.map(toKv), revision, more };
-    if (atCurrent) {
-      // Counting the rest is an index-only range scan over live keys; in the past it would scan history.
-      const last = rows.length > 0 ? rows[rows.length - 1]!.key : undefined;
-      result.remaining = more && last !== undefined ? (this.#st.countAfter.get(last, hi)!.n as number) : 0;
-    }
-    return result;
+    return { kvs: rows.map(toKv), revision, more };
   }
 
   create(key: string, value: string): Promise<KeyValue> {
@@ -147,12 +161,12 @@ export class SqliteStorage implements Storage {
   }
 
   #create(key: string, value: string, revision: number, events: WatchEvent[]): KeyValue {
-    const existing = this.#st.getCurrent.get(key) as Row | undefined;
-    if (existing) throw new StorageError("KeyExists", `key ${key} already exists`, { key, current: toKv(existing) });
+    const existing = this.#live.get(key);
+    if (existing) throw new StorageError("KeyExists", `key ${key} already exists`, { key, current: this.#liveKv(key, existing) });
     // A key deleted earlier continues its chain from the tombstone, so UNIQUE(key, prev_revision) still holds.
     const prev = (this.#st.lastRow.get(key)?.revision as number | undefined) ?? 0;
     this.#st.insertLog.run(revision, key, revision, prev, 0, value);
-    this.#st.insertCurrent.run(key, revision, revision);
+    this.#live.set(key, { revision, createRevision: revision });
     const kv: KeyValue = { key, value, createRevision: revision, modRevision: revision };
     if (!this.#hub.idle) events.push({ type: "put", kv });
     return kv;
@@ -163,12 +177,12 @@ export class SqliteStorage implements Storage {
   }
 
   #update(key: string, value: string, expectedModRevision: number, revision: number, events: WatchEvent[]): KeyValue {
-    const cur = this.#st.getCurrentRevision.get(key) as { revision: number; create_revision: number } | undefined;
+    const cur = this.#live.get(key);
     if (!cur) throw new StorageError("NotFound", `key ${key} not found`, { key });
     if (cur.revision !== expectedModRevision) throw this.#conflict(key, expectedModRevision);
-    this.#st.insertLog.run(revision, key, cur.create_revision, cur.revision, 0, value);
-    this.#st.updateCurrent.run(revision, key);
-    const kv: KeyValue = { key, value, createRevision: cur.create_revision, modRevision: revision };
+    this.#st.insertLog.run(revision, key, cur.createRevision, cur.revision, 0, value);
+    this.#live.set(key, { revision, createRevision: cur.createRevision });
+    const kv: KeyValue = { key, value, createRevision: cur.createRevision, modRevision: revision };
     if (!this.#hub.idle) events.push({ type: "put", kv });
     return kv;
   }
@@ -178,14 +192,14 @@ export class SqliteStorage implements Storage {
   }
 
   #delete(key: string, expectedModRevision: number | undefined, revision: number, events: WatchEvent[]): { prev: KeyValue; revision: number } {
-    const row = this.#st.getCurrent.get(key) as Row | undefined;
-    if (!row) throw new StorageError("NotFound", `key ${key} not found`, { key });
-    const prev = toKv(row);
+    const live = this.#live.get(key);
+    if (!live) throw new StorageError("NotFound", `key ${key} not found`, { key });
+    const prev = this.#liveKv(key, live);
     if (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision) {
       throw new StorageError("Conflict", `key ${key} is at revision ${prev.modRevision}, not ${expectedModRevision}`, { key, current: prev });
     }
     this.#st.insertLog.run(revision, key, prev.createRevision, prev.modRevision, 1, null);
-    this.#st.deleteCurrent.run(key);
+    this.#live.delete(key);
     if (!this.#hub.idle) events.push({ type: "delete", key, revision, prev });
     return { prev, revision };
   }
@@ -282,6 +296,7 @@ export class SqliteStorage implements Storage {
         outcome = this.#runBatch(batch);
       } catch (err) {
         // An unexpected failure (not one write's): nothing of the batch was committed, none of it is acknowledged.
+        this.#live.revert();
         if (this.#db.isTransaction) {
           try {
             this.#st.rollback.run();
@@ -340,6 +355,7 @@ export class SqliteStorage implements Storage {
     for (let i = 0; i < batch.length; i++) {
       const w = batch[i]!;
       const mark = events.length;
+      const liveMark = this.#live.mark();
       try {
         st.savepoint.run();
         results[i] = w.apply(revision + 1, events);
@@ -348,11 +364,13 @@ export class SqliteStorage implements Storage {
       } catch (err) {
         events.length = mark;
         if (!this.#db.isTransaction) {
+          this.#live.revert();
           w.reject(asStorageError(err));
           return i;
         }
         st.rollbackTo.run();
         st.release.run();
+        this.#live.revert(liveMark);
         failed[i] = this.#writeError(w.key, err);
       }
     }
@@ -360,9 +378,11 @@ export class SqliteStorage implements Storage {
       st.commit.run();
     } catch (err) {
       if (this.#db.isTransaction) st.rollback.run();
+      this.#live.revert();
       if (isBusy(err)) return WRITER_BUSY;
       throw err;
     }
+    this.#live.committed();
     const written = revision - this.#revision;
     this.#revision = revision;
     this.#writes += batch.length;
@@ -397,8 +417,8 @@ export class SqliteStorage implements Storage {
   }
 
   #conflict(key: string, expected: number | undefined): StorageError {
-    const row = this.#st.getCurrent.get(key) as Row | undefined;
-    const current = row && toKv(row);
+    const live = this.#live.get(key);
+    const current = live && this.#liveKv(key, live);
     const want = expected === undefined ? "" : `, not ${expected}`;
     return new StorageError("Conflict", `key ${key} is at revision ${current?.modRevision ?? "(deleted)"}${want}`, { key, current });
   }
@@ -408,21 +428,17 @@ export class SqliteStorage implements Storage {
     return rows.map(toEvent);
   }
 
-  #listStatement(lower: ">" | ">=", atCurrent: boolean): StatementSync {
-    const id = `${lower}${atCurrent}`;
-    let stmt = this.#lists.get(id);
+  /** Listing in the past: the live row of each key as of the revision, its newest row at or below it unless a tombstone. */
+  #listStatement(lower: ">" | ">="): StatementSync {
+    let stmt = this.#lists.get(lower);
     if (stmt) return stmt;
     stmt = this.#db.prepare(
-      atCurrent
-        ? `SELECT c.key, c.revision, c.create_revision, l.value FROM current c JOIN log l ON l.revision = c.revision
-           WHERE c.key ${lower} ? AND c.key < ? ORDER BY c.key LIMIT ?`
-        : // The live row of each key as of the revision: its newest row at or below it, unless a tombstone.
-          `SELECT l.key, l.revision, l.create_revision, l.value FROM log l
-           WHERE l.revision IN (SELECT max(revision) FROM log WHERE key ${lower} ? AND key < ? AND revision <= ? GROUP BY key)
-             AND l.deleted = 0
-           ORDER BY l.key LIMIT ?`,
+      `SELECT l.key, l.revision, l.create_revision, l.value FROM log l
+       WHERE l.revision IN (SELECT max(revision) FROM log WHERE key ${lower} ? AND key < ? AND revision <= ? GROUP BY key)
+         AND l.deleted = 0
+       ORDER BY l.key LIMIT ?`,
     );
-    this.#lists.set(id, stmt);
+    this.#lists.set(lower, stmt);
     return stmt;
   }
 
@@ -439,17 +455,11 @@ function prepare(db: DatabaseSync) {
     savepoint: db.prepare("SAVEPOINT w"),
     release: db.prepare("RELEASE w"),
     rollbackTo: db.prepare("ROLLBACK TO w"),
-    getCurrent: db.prepare(
-      "SELECT c.key, c.revision, c.create_revision, l.value FROM current c JOIN log l ON l.revision = c.revision WHERE c.key = ?",
-    ),
-    getCurrentRevision: db.prepare("SELECT revision, create_revision FROM current WHERE key = ?"),
+    valueAt: db.prepare("SELECT value FROM log WHERE revision = ?"),
+    valuesAt: db.prepare("SELECT revision, value FROM log WHERE revision IN (SELECT value FROM json_each(?))"),
     // The key's newest row (a tombstone when it is not live): prev_revision grows along the chain.
     lastRow: db.prepare("SELECT revision FROM log WHERE key = ? ORDER BY prev_revision DESC LIMIT 1"),
     insertLog: db.prepare("INSERT INTO log (revision, key, create_revision, prev_revision, deleted, value) VALUES (?, ?, ?, ?, ?, ?)"),
-    insertCurrent: db.prepare("INSERT INTO current (key, revision, create_revision) VALUES (?, ?, ?)"),
-    updateCurrent: db.prepare("UPDATE current SET revision = ? WHERE key = ?"),
-    deleteCurrent: db.prepare("DELETE FROM current WHERE key = ?"),
-    countAfter: db.prepare("SELECT count(*) AS n FROM current WHERE key > ? AND key < ?"),
     // Changes in a revision range; a deletion with the value it deleted (kept by compaction for rows above it).
     history: db.prepare(
       `SELECT n.revision, n.key, n.create_revision, n.deleted, n.value, n.prev_revision,
