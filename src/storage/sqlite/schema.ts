@@ -5,7 +5,8 @@
 //            rows of a key form a chain and UNIQUE(key, prev_revision) rejects two writes racing from the same
 //            predecessor. Tombstones (deleted = 1) store no value: the deleted value is the row at prev_revision,
 //            which compaction keeps for as long as the tombstone is readable.
-//            Which keys are live, and at which revision, is held in memory (live-keys.ts), rebuilt from the log.
+//            Which keys are live, and at which revision, is held in memory (live-keys.ts), rebuilt from the log;
+//            `current` is a view of the same, for older binaries (see replaceCurrentTable).
 // meta     — persisted compaction state (the logical compact revision and how far rows were physically removed).
 import { DatabaseSync } from "node:sqlite";
 
@@ -19,8 +20,6 @@ CREATE TABLE IF NOT EXISTS log (
   value TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS log_key_prev ON log (key, prev_revision);
--- Earlier versions kept the live keys in a table of their own, written with every change.
-DROP TABLE IF EXISTS current;
 CREATE TABLE IF NOT EXISTS meta (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
@@ -62,6 +61,19 @@ export function lockStore(path: string): DatabaseSync {
   }
 }
 
+/**
+ * Earlier versions kept the live keys in a `current` table written with every change. It becomes a view of the
+ * log: an older binary opening this file afterwards still reads the right objects, and its writes fail (a view
+ * takes no INSERT) instead of going on from a table that no longer follows the log.
+ */
+function replaceCurrentTable(db: DatabaseSync): void {
+  const kind = db.prepare("SELECT type FROM sqlite_schema WHERE name = 'current'").get()?.type;
+  if (kind === "view") return;
+  if (kind === "table") db.exec("DROP TABLE current");
+  db.exec(`CREATE VIEW current AS SELECT key, revision, create_revision FROM log
+           WHERE revision IN (SELECT max(revision) FROM log GROUP BY key) AND deleted = 0`);
+}
+
 export function openDb(path: string): OpenedDb {
   const lock = lockStore(path);
   let db: DatabaseSync | undefined;
@@ -77,6 +89,7 @@ export function openDb(path: string): OpenedDb {
     // connection needs no journal_size_limit.
     db.exec("PRAGMA wal_autocheckpoint = 0");
     db.exec(SCHEMA);
+    replaceCurrentTable(db);
     const meta = (name: string): number =>
       (db!.prepare("SELECT value FROM meta WHERE name = ?").get(name)?.value as number | undefined) ?? 0;
     const maxRev = (db.prepare("SELECT max(revision) AS r FROM log").get()?.r as number | null) ?? 0;
