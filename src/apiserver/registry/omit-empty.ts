@@ -7,7 +7,11 @@ import type { KindSchema } from "./schema.ts";
 import { resolveSchema } from "./schema.ts";
 
 
-const isEmptyMap = (v: unknown): boolean => !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0;
+function isEmptyMap(v: unknown): boolean {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  for (const _ in v) return false;
+  return true;
+}
 
 export function omitEmpty(obj: unknown, schema: KindSchema): void {
   walk(schema.definitions, resolveSchema(schema.definitions, schema.definitions[schema.root]), obj);
@@ -26,8 +30,9 @@ function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown): v
   const obj = value as Record<string, unknown>;
   if (s.properties) {
     const required = s.required ?? [];
-    for (const [k, v] of Object.entries(obj)) {
-      const child = resolveSchema(defs, s.properties[k]);
+    for (const k in obj) {
+      const v = obj[k];
+      const child = Object.hasOwn(s.properties, k) ? resolveSchema(defs, s.properties[k]) : undefined;
       if (!child) continue;
       if (v === null || (!required.includes(k) && ((Array.isArray(v) && v.length === 0) || (isMap(child) && isEmptyMap(v))))) {
         delete obj[k];
@@ -37,8 +42,8 @@ function walk(defs: Definitions, s: SchemaObject | undefined, value: unknown): v
     }
   } else if (s.additionalProperties && typeof s.additionalProperties === "object") {
     const child = resolveSchema(defs, s.additionalProperties);
-    for (const [k, v] of Object.entries(obj)) {
-      if (v === null && child) obj[k] = zeroValue(child);
+    for (const k in obj) {
+      if (obj[k] === null && child) obj[k] = zeroValue(child);
       walk(defs, child, obj[k]);
     }
   }

@@ -27,11 +27,24 @@ const RAW_EXTENSION = "#/definitions/io.k8s.apimachinery.pkg.runtime.RawExtensio
 export function checkAgainstSchema(obj: unknown, schema: KindSchema): SchemaCheck {
   const out: SchemaCheck = { unknown: [], mismatch: undefined };
   const root = schema.definitions[schema.root];
-  walk(schema.definitions, root, obj, "", shortName(schema.root), out);
+  walk(schema.definitions, root, obj, undefined, shortName(schema.root), out);
   return out;
 }
 
 const shortName = (definition: string): string => definition.slice(definition.lastIndexOf(".") + 1);
+
+/** Where a value sits, as a chain up to the root; spelled out ("spec.containers[0].name") only for a report. */
+interface Path {
+  up: Path | undefined;
+  key: string | number;
+}
+
+function spell(at: Path | undefined): string {
+  if (!at) return "";
+  const parent = spell(at.up);
+  if (typeof at.key === "number") return `${parent}[${at.key}]`;
+  return parent ? `${parent}.${at.key}` : at.key;
+}
 
 function jsonKind(v: unknown): string {
   if (Array.isArray(v)) return "array";
@@ -63,39 +76,40 @@ function fits(s: SchemaObject, v: unknown): boolean {
   }
 }
 
-function walk(defs: Definitions, raw: SchemaObject | undefined, value: unknown, path: string, struct: string, out: SchemaCheck): void {
+function walk(defs: Definitions, raw: SchemaObject | undefined, value: unknown, at: Path | undefined, struct: string, out: SchemaCheck): void {
   // A RawExtension holds any JSON document.
   if (!raw || value === null || raw.$ref === RAW_EXTENSION) return;
   // Quantities decode from strings and from bare numbers.
   if (raw.$ref === QUANTITY) {
-    if (out.mismatch === undefined && typeof value !== "string" && typeof value !== "number") out.mismatch = { path, struct, got: jsonKind(value), want: "resource.Quantity" };
+    if (out.mismatch === undefined && typeof value !== "string" && typeof value !== "number") out.mismatch = { path: spell(at), struct, got: jsonKind(value), want: "resource.Quantity" };
     return;
   }
   const s = resolveSchema(defs, raw);
   if (!s || s["x-kubernetes-preserve-unknown-fields"]) return;
   const inner = raw.$ref ? shortName(raw.$ref) : struct;
-  if (path !== "" && out.mismatch === undefined && !fits(s, value)) {
-    out.mismatch = { path, struct, got: jsonKind(value), want: goType(s) };
+  if (at !== undefined && out.mismatch === undefined && !fits(s, value)) {
+    out.mismatch = { path: spell(at), struct, got: jsonKind(value), want: goType(s) };
     return;
   }
   if (typeof value !== "object") return;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(defs, s.items, v, `${path}[${i}]`, inner, out));
+    for (let i = 0; i < value.length; i++) walk(defs, s.items, value[i], { up: at, key: i }, inner, out);
     return;
   }
+  const fields = value as Record<string, unknown>;
   if (s.properties) {
-    for (const [k, v] of Object.entries(value)) {
-      const p = path ? `${path}.${k}` : k;
-      const child = s.properties[k];
+    for (const k in fields) {
+      // Own properties only: a field named "constructor" is not Object.prototype's.
+      const child = Object.hasOwn(s.properties, k) ? s.properties[k] : undefined;
       if (!child) {
-        if (!(path === "" && (k === "apiVersion" || k === "kind"))) out.unknown.push(p);
+        if (!(at === undefined && (k === "apiVersion" || k === "kind"))) out.unknown.push(spell({ up: at, key: k }));
         continue;
       }
-      walk(defs, child, v, p, inner, out);
+      walk(defs, child, fields[k], { up: at, key: k }, inner, out);
     }
     return;
   }
   if (s.additionalProperties && typeof s.additionalProperties === "object") {
-    for (const [k, v] of Object.entries(value)) walk(defs, s.additionalProperties, v, path ? `${path}.${k}` : k, inner, out);
+    for (const k in fields) walk(defs, s.additionalProperties, fields[k], { up: at, key: k }, inner, out);
   }
 }
