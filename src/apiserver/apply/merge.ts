@@ -65,21 +65,14 @@ function mergeValue(r: Resolver, live: unknown, config: unknown, s: SchemaObject
  * configuration (a null clears the field on merge, so it is a change even where live holds null).
  */
 function sameWithoutNulls(live: unknown, config: unknown): boolean {
-  if (config === null) return false;
-  if (typeof config !== "object" || typeof live !== "object" || live === null) return live === config;
-  if (Array.isArray(config)) {
-    if (!Array.isArray(live) || live.length !== config.length) return false;
-    for (let i = 0; i < config.length; i++) if (!sameWithoutNulls(live[i], config[i])) return false;
-    return true;
-  }
-  if (Array.isArray(live)) return false;
-  let count = 0;
-  for (const k in config) {
-    if (!Object.hasOwn(live, k) || !sameWithoutNulls((live as JsonObject)[k], (config as JsonObject)[k])) return false;
-    count++;
-  }
-  for (const _ in live) if (--count < 0) return false;
-  return count === 0;
+  return jsonEqual(live, config) && !containsNull(config);
+}
+
+function containsNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== "object") return false;
+  for (const k in v) if (containsNull((v as JsonObject)[k])) return true;
+  return false;
 }
 
 /**

@@ -5,6 +5,7 @@
 // from it at open, and the changes a batch makes are recorded so that a transaction that is rolled back takes
 // them back too.
 import type { DatabaseSync } from "node:sqlite";
+import { LIVE_ROWS } from "./schema.ts";
 
 export interface LiveKey {
   /** Revision of the key's live row. */
@@ -19,13 +20,10 @@ export class LiveKeys {
   /** How to undo each change since the last commit: the key and what it held before. */
   readonly #undo: [string, LiveKey | undefined][] = [];
 
-  /** The live keys of the log: each key's newest row, unless it is a tombstone. */
+  /** The live keys of the log. */
   static load(db: DatabaseSync): LiveKeys {
     const live = new LiveKeys();
-    const rows = db.prepare(
-      `SELECT l.key, l.revision, l.create_revision FROM log l
-       WHERE l.revision IN (SELECT max(revision) FROM log GROUP BY key) AND l.deleted = 0`,
-    ).all() as { key: string; revision: number; create_revision: number }[];
+    const rows = db.prepare(LIVE_ROWS).all() as { key: string; revision: number; create_revision: number }[];
     for (const r of rows) live.#keys.set(r.key, { revision: r.revision, createRevision: r.create_revision });
     return live;
   }

@@ -61,6 +61,10 @@ export function lockStore(path: string): DatabaseSync {
   }
 }
 
+/** The live row of each key: its newest, unless a tombstone. */
+export const LIVE_ROWS = `SELECT key, revision, create_revision FROM log
+  WHERE revision IN (SELECT max(revision) FROM log GROUP BY key) AND deleted = 0`;
+
 /**
  * Earlier versions kept the live keys in a `current` table written with every change. It becomes a view of the
  * log: an older binary opening this file afterwards still reads the right objects, and its writes fail (a view
@@ -70,8 +74,7 @@ function replaceCurrentTable(db: DatabaseSync): void {
   const kind = db.prepare("SELECT type FROM sqlite_schema WHERE name = 'current'").get()?.type;
   if (kind === "view") return;
   if (kind === "table") db.exec("DROP TABLE current");
-  db.exec(`CREATE VIEW current AS SELECT key, revision, create_revision FROM log
-           WHERE revision IN (SELECT max(revision) FROM log GROUP BY key) AND deleted = 0`);
+  db.exec(`CREATE VIEW current AS ${LIVE_ROWS}`);
 }
 
 export function openDb(path: string): OpenedDb {

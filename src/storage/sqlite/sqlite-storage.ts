@@ -6,10 +6,10 @@
 // single-threaded, the batch runs without interleaving with any other call, and each write's reads see the
 // writes before it in the batch: the outcome is exactly that of running them one after another, a failing write
 // (KeyExists, Conflict, NotFound, a constraint) undoing only its own savepoint and rejecting only its own promise.
-// The in-memory revision counter and key index (live-keys.ts) are therefore exact, and a check-then-write (create's existence test, update's
-// compare-and-swap) cannot race. UNIQUE(key, prev_revision) still guards the log against a broken invariant. A
-// write resolves only after the COMMIT that holds it, and watchers learn of it only after that COMMIT (see
-// watch-hub.ts). Reads (get, list) see committed state only.
+// The in-memory revision counter and key index (live-keys.ts) are therefore exact, and a check-then-write
+// (create's existence test, update's compare-and-swap) cannot race. UNIQUE(key, prev_revision) still guards the
+// log against a broken invariant. A write resolves only after the COMMIT that holds it, and watchers learn of it
+// only after that COMMIT (see watch-hub.ts). Reads (get, list) see committed state only.
 //
 // WAL checkpoints run in a worker thread (checkpointer.ts). While it resets the WAL it holds the writer lock for a
 // moment; a batch that meets it (SQLITE_BUSY at BEGIN or COMMIT, nothing kept) waits without blocking the event
