@@ -316,10 +316,18 @@ test("the checkpointer thread runs only while writes come: it retires, emptying 
     assert.equal(threads(), before, "a few writes start no checkpointer thread");
     for (let round = 1; round <= 2; round++) {
       for (let i = 0; i < 100; i++) kv = await s.update("/k", `${round}-${i}`, kv.modRevision);
+      // The thread names itself once it runs, which on a loaded machine can be a while after it is started: keep
+      // writing (so it does not retire) until it shows.
+      const deadline = Date.now() + 10_000;
+      for (let i = 0; threads() !== before + 1 && Date.now() < deadline; i++) {
+        kv = await s.update("/k", `${round}-more-${i}`, kv.modRevision);
+        await new Promise((r) => setTimeout(r, 5));
+      }
       assert.equal(threads(), before + 1, `the checkpointer runs while writes come (round ${round})`);
+      kv = await s.update("/k", `${round}-last`, kv.modRevision);
       await waitUntil(async () => threads() === before && walSize() === 0, 10_000);
     }
-    assert.equal((await s.get("/k"))?.value, "2-99");
+    assert.equal((await s.get("/k"))?.value, "2-last");
   } finally {
     await s.close();
   }
