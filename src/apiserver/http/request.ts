@@ -25,27 +25,61 @@ export function fromStream(stream: ServerHttp2Stream, headers: H2Headers): { req
     body: stream,
   };
   // A client that resets its stream must not take the server down with an unhandled 'error'.
-  stream.on("error", () => undefined);
-  let sent = false;
-  const res: Response = {
-    writeHead(code, hdrs = {}) {
-      if (stream.destroyed || stream.closed) return;
-      stream.respond({ ":status": code, ...hdrs });
-      sent = true;
-    },
-    write: (chunk) => (stream.destroyed ? false : stream.write(chunk)),
-    end(chunk) {
-      if (stream.destroyed) return;
-      if (!sent) res.writeHead(200);
-      deferCompletionDestroy(stream);
-      // A client still uploading (e.g. a refused oversized body) is told to stop once the answer is out.
-      stream.end(chunk, () => { if (!stream.readableEnded && !stream.destroyed) stream.close(); });
-    },
-    get headersSent() { return sent; },
-    get writableLength() { return stream.writableLength; },
-    on(event, fn) { stream.on(event, fn); return res; },
-  };
-  return { req, res };
+  stream.on("error", ignoreError);
+  return { req, res: new StreamResponse(stream) };
+}
+
+const ignoreError = (): void => undefined;
+
+/**
+ * A response on an HTTP/2 stream. Nothing the stream holds (listeners, callbacks) leads back here: V8's scavenges
+ * keep every stream of Node's alive until the next full GC, and with it whatever it references, so a request's own
+ * objects would be promoted with it (~2 KB a request) and make full GCs more frequent.
+ */
+class StreamResponse implements Response {
+  readonly #stream: ServerHttp2Stream;
+  #sent = false;
+
+  constructor(stream: ServerHttp2Stream) {
+    this.#stream = stream;
+  }
+
+  writeHead(code: number, hdrs: Record<string, string | string[]> = {}): void {
+    const stream = this.#stream;
+    if (stream.destroyed || stream.closed) return;
+    stream.respond({ ":status": code, ...hdrs });
+    this.#sent = true;
+  }
+
+  write(chunk: string | Buffer): boolean {
+    return this.#stream.destroyed ? false : this.#stream.write(chunk);
+  }
+
+  end(chunk?: string | Buffer): void {
+    const stream = this.#stream;
+    if (stream.destroyed) return;
+    if (!this.#sent) this.writeHead(200);
+    deferCompletionDestroy(stream);
+    // A client still uploading (e.g. a refused oversized body) is told to stop once the answer is out.
+    stream.end(chunk, () => closeIfUploading(stream));
+  }
+
+  get headersSent(): boolean {
+    return this.#sent;
+  }
+
+  get writableLength(): number {
+    return this.#stream.writableLength;
+  }
+
+  on(event: "close", fn: () => void): this {
+    this.#stream.on(event, fn);
+    return this;
+  }
+}
+
+function closeIfUploading(stream: ServerHttp2Stream): void {
+  if (!stream.readableEnded && !stream.destroyed) stream.close();
 }
 
 /**
