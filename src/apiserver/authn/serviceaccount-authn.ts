@@ -52,26 +52,64 @@ function reject(why: string): never {
   throw unauthorized();
 }
 
+/** How long a verified token's claims are reused (upstream caches token authentication successes for 10 s). */
+const VERIFIED_TTL_MS = 10_000;
+/** At most this many verified tokens are remembered; the oldest go first. */
+const VERIFIED_MAX = 1024;
+
+/**
+ * Tokens whose signature and claims checked out recently, with their payload. Checking an ES256 signature costs
+ * ~300 µs of CPU, as much as serving a whole write, and a client sends the same token with every request; what
+ * can change meanwhile (the service account and bound objects) is still looked up on every request.
+ */
+class VerifiedTokens {
+  readonly #entries = new Map<string, { payload: Record<string, unknown>; until: number }>();
+
+  get(token: string, now: number): Record<string, unknown> | undefined {
+    const e = this.#entries.get(token);
+    if (e && now < e.until) return e.payload;
+    if (e) this.#entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, payload: Record<string, unknown>, now: number): void {
+    // Never past the token's own expiry (plus the leeway its verification allowed).
+    const exp = typeof payload.exp === "number" ? (payload.exp + LEEWAY_SECONDS) * 1000 : now;
+    if (this.#entries.size >= VERIFIED_MAX) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(token, { payload, until: Math.min(now + VERIFIED_TTL_MS, exp) });
+  }
+}
+
 /** Returns a function that maps a token to its service-account user or throws a 401 StatusError. */
 export function createServiceAccountVerifier(opts: ServiceAccountVerifierOptions): (token: string) => Promise<UserInfo> {
   // The JOSE library loads on the first token, not at start: most servers see only client certificates.
   let verifier: Promise<{ jose: typeof import("jose"); key: Awaited<ReturnType<typeof import("jose").importSPKI>> }> | undefined;
   const load = () => (verifier ??= import("jose").then(async (jose) => ({ jose, key: await jose.importSPKI(opts.saPublicKeyPem, "ES256") })));
-  return async (token) => {
+  const verified = new VerifiedTokens();
+  const verify = async (token: string, now: Date | undefined): Promise<Record<string, unknown>> => {
     const { jose, key } = await load();
-    let payload;
     try {
-      ({ payload } = await jose.jwtVerify(token, key, {
+      const { payload } = await jose.jwtVerify(token, key, {
         issuer: opts.issuer,
         audience: opts.apiAudiences,
         algorithms: ["ES256"],
         clockTolerance: LEEWAY_SECONDS,
         requiredClaims: ["exp"],
-        ...(opts.now ? { currentDate: opts.now() } : {}),
-      }));
+        ...(now ? { currentDate: now } : {}),
+      });
+      return payload;
     } catch (err) {
       if (err instanceof jose.errors.JOSEError) reject(err.code);
       throw err;
+    }
+  };
+  return async (token) => {
+    const now = opts.now?.();
+    const nowMs = (now ?? new Date()).getTime();
+    let payload = verified.get(token, nowMs);
+    if (!payload) {
+      payload = await verify(token, now);
+      verified.set(token, payload, nowMs);
     }
     const k8s = parseClaims(payload["kubernetes.io"]);
     if (!k8s) reject("missing or malformed kubernetes.io claims");

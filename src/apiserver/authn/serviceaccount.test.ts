@@ -14,7 +14,7 @@ const privateKeyPem = await generateKeyPem();
 const otherKeyPem = await generateKeyPem();
 
 // A tiny fake cluster: service accounts and bound objects keyed by "ns/name", with their uids.
-function cluster() {
+function cluster(now?: () => Date) {
   const serviceAccounts = new Map([["default/builder", "sa-uid-1"]]);
   const objects = new Map([["Pod/default/web-0", "pod-uid-1"], ["Secret/default/s1", "sec-uid-1"], ["Node//n1", "node-uid-1"]]);
   const staticTokens = new Map<string, UserInfo>([["s3cret", { username: "bootstrap", groups: ["system:bootstrappers"] }]]);
@@ -27,6 +27,7 @@ function cluster() {
       return uid ? { uid } : undefined;
     },
     lookupBoundObject: async (kind, ns, name, uid) => objects.get(`${kind}/${ns}/${name}`) === uid,
+    ...(now ? { now } : {}),
   });
   const auth = (token: string) => authn.authenticate({ authorization: `Bearer ${token}` });
   return { serviceAccounts, objects, authn, auth };
@@ -111,6 +112,24 @@ test("a deleted or re-created service account invalidates its tokens", async () 
   await assert401(auth(token));
   serviceAccounts.delete("default/builder");
   await assert401(auth(token));
+});
+
+test("a token that checked out is reused no longer than its validity: its expiry (with leeway) still ends it", async () => {
+  let clock = new Date("2026-03-01T12:00:00Z");
+  const { auth } = cluster(() => clock);
+  // Issued so that it expired 55 s ago: inside the 60 s leeway for 5 more seconds.
+  const { token } = await issue({ now: new Date(clock.getTime() - 3655_000) });
+  assert.ok(await auth(token));
+  clock = new Date(clock.getTime() + 4_000);
+  assert.ok(await auth(token), "still inside the leeway");
+  clock = new Date(clock.getTime() + 3_000);
+  await assert401(auth(token), "past the leeway, though verified 7 s ago");
+  // A fresh token keeps working across the reuse window.
+  const fresh = (await issue({ now: clock })).token;
+  for (const step of [0, 5_000, 10_000, 20_000]) {
+    clock = new Date(clock.getTime() + step);
+    assert.ok(await auth(fresh));
+  }
 });
 
 test("expiry is enforced with a small leeway", async () => {
