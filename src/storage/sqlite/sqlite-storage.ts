@@ -118,8 +118,7 @@ export class SqliteStorage implements Storage {
 
   /** The key's live row, value included (a primary-key read). */
   #liveKv(key: string, live: LiveKey): KeyValue {
-    const value = this.#st.valueAt.get(live.revision)!.value as string;
-    return { key, value, createRevision: live.createRevision, modRevision: live.revision };
+    return liveKv(key, live, this.#st.valueAt.get(live.revision)!.value as string);
   }
 
   async list(opts: ListOptions): Promise<ListResult> {
@@ -146,7 +145,7 @@ export class SqliteStorage implements Storage {
       // One query for the page's values.
       const rows = this.#st.valuesAt.all(JSON.stringify(lives.map((l) => l.revision))) as { revision: number; value: string }[];
       const values = new Map(rows.map((r) => [r.revision, r.value]));
-      const kvs = page.map((key, i): KeyValue => ({ key, value: values.get(lives[i]!.revision)!, createRevision: lives[i]!.createRevision, modRevision: lives[i]!.revision }));
+      const kvs = page.map((key, i) => liveKv(key, lives[i]!, values.get(lives[i]!.revision)!));
       return { kvs, revision, more: stop < end, remaining: end - stop };
     }
     const stmt = this.#listStatement(afterBound ? ">" : ">=");
@@ -446,6 +445,8 @@ export class SqliteStorage implements Storage {
     if (this.#closed) throw new StorageError("Unavailable", "storage closed");
   }
 }
+
+const liveKv = (key: string, live: LiveKey, value: string): KeyValue => ({ key, value, createRevision: live.createRevision, modRevision: live.revision });
 
 function prepare(db: DatabaseSync) {
   return {
