@@ -1,17 +1,21 @@
 // API server benchmark (issue #2's figures): starts `berth server` on a temporary SQLite data dir and drives it
 // over HTTPS/HTTP2 with N concurrent clients using the admin certificate.
-//   node_modules/.bin/node bench/api.ts [--objects 2000] [--clients 32] [--api-only] [--datastore-endpoint URL]
+//   node_modules/.bin/node bench/api.ts [--objects 2000] [--clients 32] [--warmup 3000] [--api-only]
+//     [--datastore-endpoint URL]
 // --datastore-endpoint is passed to the server as is (e.g. etcd's http://127.0.0.1:2379,...); default: SQLite
 // in the temporary data dir.
 // Prints creates/s, gets/s, merge-patches/s with p50/p99, LIST time, watch delivery p99, idle RSS and the
-// time to ready on an existing data dir.
+// time to ready on an existing data dir; with h2load installed, the same again from a C client, and the floor:
+// those creates against a bare Node HTTP/2 server (bench/http2-floor-server.ts).
 import http2 from "node:http2";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { parse as parseYaml } from "yaml";
 import { fileURLToPath } from "node:url";
 import { h2load, haveH2load, histogram, quantileMs } from "./h2load.ts";
@@ -23,7 +27,7 @@ function connect(creds: Creds): http2.ClientHttp2Session {
   return s;
 }
 
-const { values } = parseArgs({ options: { objects: { type: "string", default: "2000" }, clients: { type: "string", default: "32" }, "api-only": { type: "boolean", default: false }, "datastore-endpoint": { type: "string" } } });
+const { values } = parseArgs({ options: { objects: { type: "string", default: "2000" }, clients: { type: "string", default: "32" }, "api-only": { type: "boolean", default: false }, "datastore-endpoint": { type: "string" }, warmup: { type: "string", default: "3000" } } });
 const DATASTORE = values["datastore-endpoint"];
 /** --api-only: the API server alone, without the controllers and scheduler that watch every write. */
 const API_ONLY = values["api-only"];
@@ -85,7 +89,16 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * This process's own full GC, run before each measured phase. The client is Node's HTTP/2 too, whose finished
+ * streams wait for a full GC, and one landing in a phase (~20 ms here) would stall every request in flight: the
+ * client's pause, not the server's.
+ */
+setFlagsFromString("--expose-gc");
+const collectClientGarbage = runInNewContext("gc") as () => void;
+
 async function phase(name: string, sessions: http2.ClientHttp2Session[], op: (s: http2.ClientHttp2Session, i: number) => Promise<void>): Promise<void> {
+  collectClientGarbage();
   const cpu0 = await cpuSeconds(serverPid);
   const lat: number[] = [];
   let next = 0;
@@ -106,6 +119,32 @@ function rssMb(pid: number): Promise<number> {
   return readFile(`/proc/${pid}/status`, "utf8").then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)![1]) / 1024);
 }
 
+/**
+ * The h2load creates against bench/http2-floor-server.ts, which does no API work at all: what Node's TLS and
+ * HTTP/2 cost per request on this machine, the part of Berth's figures no change to Berth can remove.
+ */
+async function floor(dir: string, token: string, body: string, requests: number): Promise<void> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  // The same V8 settings bin/berth gives the server.
+  const flags = ["--max-semi-space-size=8", `--v8-pool-size=${Math.max(1, availableParallelism() - 1)}`];
+  const child = spawn(process.execPath, [...flags, join(ROOT, "bench/http2-floor-server.ts"), join(dir, "tls/serving.crt"), join(dir, "tls/serving.key"), String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    await new Promise((resolve, reject) => {
+      child.stdout!.once("data", resolve);
+      child.once("exit", (code) => reject(new Error(`floor server exited (${code})`)));
+    });
+    const opts = { dir, url: `https://127.0.0.1:${port}`, token, uris: ["/api/v1/namespaces/bench/configmaps"], body, requests, clients: CLIENTS };
+    await h2load({ ...opts, requests: 3000 }); // warm-up
+    const cpu0 = await cpuSeconds(child.pid!);
+    const r = await h2load(opts);
+    const cpuMs = ((await cpuSeconds(child.pid!)) - cpu0) * 1000 / requests;
+    console.log(`-- the floor: the same h2load creates against a bare Node HTTP/2 server (bench/http2-floor-server.ts)`);
+    console.log(`create         ${r.reqPerSec.toFixed(0).padStart(6)} /s   end to end p50 ${pct(r.latenciesMs, 50).toFixed(1)} ms p99 ${pct(r.latenciesMs, 99).toFixed(1)} ms   server CPU ${cpuMs.toFixed(2)} ms/request   failed ${r.failed}`);
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
 const dataDir = await mkdtemp(join(tmpdir(), "berth-bench-"));
 const port = 20000 + Math.floor(Math.random() * 20000);
 let { proc } = await startServer(dataDir, port);
@@ -120,10 +159,16 @@ try {
   await request(sessions[0]!, "POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bench" } }));
   const payload = "x".repeat(512);
   const base = "/api/v1/namespaces/bench/configmaps";
-  // Warm-up (JIT, connections, caches) on objects of their own, not counted.
+  // h2load's creates (and the floor's): generated names, authenticated with the bearer token.
+  const h2CreateBody = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "h2-" }, data: { payload } });
+  const token = (await readFile(join(dataDir, "token"), "utf8")).trim();
+  // Warm-up (JIT, connections, caches) on objects of their own, not counted. V8 keeps optimizing the server's
+  // code for the first few thousand requests: after 640 warm-up requests it still compiled for 0.2 s of a core
+  // during the next 2000 creates; after 3000 per verb (--warmup), ~0.04 s. The figures are for a server in steady state.
   await request(sessions[0]!, "POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "warmup" } }));
+  const warmupPerClient = Math.ceil(Number(values.warmup) / CLIENTS);
   await Promise.all(sessions.map(async (s, c) => {
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < warmupPerClient; i++) {
       const path = "/api/v1/namespaces/warmup/configmaps";
       await request(s, "POST", path, JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `w-${c}-${i}` }, data: { payload } }));
       await request(s, "PATCH", `${path}/w-${c}-${i}`, JSON.stringify({ metadata: { annotations: { w: "1" } } }), "application/merge-patch+json");
@@ -200,19 +245,20 @@ try {
   if (haveH2load()) {
     // The same work driven by a C client (bearer token auth), so the server has the CPU the Node client used,
     // on five times as many objects of their own (steadier figures): creates, then a get and a patch of each.
-    const token = (await readFile(join(dataDir, "token"), "utf8")).trim();
     const metrics = async () => (await request(sessions[0]!, "GET", "/metrics")).body;
     const requests = OBJECTS * 5;
     const common = { dir: dataDir, url: creds.url, token, requests, clients: CLIENTS };
     console.log(`-- h2load (C client, ${CLIENTS} connections, one request in flight each, ${requests} requests a phase)`);
     const run = async (name: string, verb: string, opts: Parameters<typeof h2load>[0]) => {
       const before = histogram(await metrics(), verb, "configmaps");
+      const cpu0 = await cpuSeconds(serverPid);
       const r = await h2load(opts);
+      const cpuMs = ((await cpuSeconds(serverPid)) - cpu0) * 1000 / requests;
       const after = histogram(await metrics(), verb, "configmaps");
       const q = (x: number) => quantileMs(before, after, x).toFixed(1);
-      console.log(`${name.padEnd(14)} ${r.reqPerSec.toFixed(0).padStart(6)} /s   end to end p50 ${pct(r.latenciesMs, 50).toFixed(1)} ms p99 ${pct(r.latenciesMs, 99).toFixed(1)} ms   in server p50 ${q(0.5)} ms p99 ${q(0.99)} ms   failed ${r.failed}`);
+      console.log(`${name.padEnd(14)} ${r.reqPerSec.toFixed(0).padStart(6)} /s   end to end p50 ${pct(r.latenciesMs, 50).toFixed(1)} ms p99 ${pct(r.latenciesMs, 99).toFixed(1)} ms   in server p50 ${q(0.5)} ms p99 ${q(0.99)} ms   server CPU ${cpuMs.toFixed(2)} ms/request   failed ${r.failed}`);
     };
-    await run("create", "create", { ...common, uris: [base], body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "h2-" }, data: { payload } }) });
+    await run("create", "create", { ...common, uris: [base], body: h2CreateBody });
     const names = (JSON.parse((await request(sessions[0]!, "GET", base)).body).items as { metadata: { name: string } }[]).map((i) => i.metadata.name).filter((n) => n.startsWith("h2-"));
     if (names.length !== requests) throw new Error(`h2load created ${names.length} of ${requests}`);
     const uris = names.map((n) => `${base}/${n}`);
@@ -232,6 +278,9 @@ try {
   console.log(`ready on existing data dir  ${restarted.readyMs.toFixed(0)} ms (process start to /readyz 200)`);
   await new Promise((r) => setTimeout(r, 1000));
   console.log(`idle RSS (restarted, ${stored} benchmark objects stored)  ${(await rssMb(proc.pid!)).toFixed(0)} MB`);
+  proc.kill("SIGTERM");
+  await new Promise((r) => proc.once("exit", r));
+  if (haveH2load()) await floor(dataDir, token, h2CreateBody, OBJECTS * 5);
 } finally {
   proc.kill("SIGKILL");
   await rm(dataDir, { recursive: true, force: true });
