@@ -90,7 +90,12 @@ export function encodeManaged(managed: Managed): ManagedFieldsEntry[] {
   const entries = [...managed.values()].filter((e) => !e.set.isEmpty);
   entries.sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) ||
     cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource, q.subresource));
-  return entries.map((e) => ({
+  return entries.map(encodeEntry);
+}
+
+/** One entry's wire form. */
+export function encodeEntry(e: ManagedEntry): ManagedFieldsEntry {
+  return {
     manager: e.manager,
     operation: e.operation,
     apiVersion: e.apiVersion,
@@ -99,7 +104,7 @@ export function encodeManaged(managed: Managed): ManagedFieldsEntry[] {
     // Unchanged entries keep their stored encoding (copied), which spares re-sorting every node.
     fieldsV1: e.wire?.set === e.set ? cloneJson(e.wire.fieldsV1) as FieldsV1 : toFieldsV1(e.set),
     ...(e.subresource ? { subresource: e.subresource } : {}),
-  }));
+  };
 }
 
 export const MAX_UPDATE_MANAGERS = 10;
@@ -110,6 +115,7 @@ export const ANCIENT_CHANGES = "ancient-changes";
  * as upstream does so that managedFields cannot grow without bound. Mutates `managed`.
  */
 export function capUpdateEntries(managed: Managed, max = MAX_UPDATE_MANAGERS): void {
+  if (managed.size <= max) return;
   const updaters = [...managed.entries()].filter(([, e]) => e.operation === "Update");
   if (updaters.length <= max) return;
   updaters.sort(([ia, a], [ib, b]) => seconds(a.time) - seconds(b.time) || cmp(ia, ib));

@@ -2,7 +2,7 @@
 // the write added or changed, other managers lose those fields, and removed fields leave everyone.
 import type { ManagedFieldsEntry } from "kubernetes-types/meta/v1";
 import { compare } from "./compare.ts";
-import { type Managed, UNOWNABLE, capUpdateEntries, decodeManaged, encodeManaged, identifier, isResetRequest, pathsToSet } from "./managed.ts";
+import { type Managed, UNOWNABLE, capUpdateEntries, decodeManaged, encodeEntry, encodeManaged, identifier, isResetRequest, pathsToSet } from "./managed.ts";
 import { excluding, transferOwnership } from "./ownership.ts";
 import { type ApplySchema, resolverFor } from "./schema.ts";
 import { type JsonObject, isObject, withoutManagedFields } from "./values.ts";
@@ -66,10 +66,13 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): ManagedField
   const r = resolverFor(o.schema).begin();
   const before = o.old === undefined ? undefined : withoutManagedFields(o.old as JsonObject);
   const c = excluding(compare(r, before, withoutManagedFields(o.updated as JsonObject)), pathsToSet(o.resetFields));
-  transferOwnership(managed, undefined, c, true);
   const taken = c.added.union(c.modified).difference(UNOWNABLE);
+  const key = { manager: o.manager, operation: "Update" as const, apiVersion: o.apiVersion, subresource: o.subresource ?? "" };
+  // A create that sent no entries (most creates): the writer's is the only one, with no one to take fields
+  // from and nothing to cap.
+  if (managed.size === 0) return taken.isEmpty ? [] : [encodeEntry({ ...key, time: o.time, set: taken })];
+  transferOwnership(managed, undefined, c, true);
   if (!taken.isEmpty) {
-    const key = { manager: o.manager, operation: "Update" as const, apiVersion: o.apiVersion, subresource: o.subresource ?? "" };
     const id = identifier(key);
     const prior = managed.get(id);
     managed.set(id, { ...key, time: o.time, set: prior ? prior.set.union(taken) : taken });
