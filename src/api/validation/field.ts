@@ -18,7 +18,8 @@ export const invalidEach = (field: string, value: unknown, msgs: string[]): Fiel
 
 export const FIELD_IMMUTABLE = "field is immutable";
 
-export const isEqual = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+// Most values compared are equal strings (names, uids, timestamps): those need no encoding.
+export const isEqual = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 /** Key-sorted copy so deep equality ignores property order; absent and undefined are the same. */
 function canonical(v: unknown): unknown {
