@@ -422,6 +422,32 @@ test("group commit: each write sees the earlier writes of its batch; a failure u
   }
 });
 
+test("group commit: a write whose INSERT fails on the log's constraint undoes only itself", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.dir, "db");
+  const s = SqliteStorage.open(path, { compactIntervalMs: 0 });
+  try {
+    const a = await s.create("/a", "1");
+    // Another writer takes the successor slot of /a's row behind the store's back, so the store's checks pass
+    // and its INSERT is the statement that fails.
+    const other = new DatabaseSync(path, { timeout: 1000 });
+    try {
+      other.prepare("INSERT INTO log (revision, key, create_revision, prev_revision, deleted, value) VALUES (1000000, '/a', ?, ?, 0, 'racer')").run(a.createRevision, a.modRevision);
+    } finally {
+      other.close();
+    }
+    const [c, u, d] = await Promise.all([settled(s.create("/c", "1")), settled(s.update("/a", "2", a.modRevision)), settled(s.create("/d", "1"))]);
+    assert.equal(u!.error?.code, "Conflict");
+    assert.equal(c!.value?.modRevision, a.modRevision + 1);
+    assert.equal(d!.value?.modRevision, a.modRevision + 2, "the failed write took no revision");
+    assert.deepEqual(await s.get("/c"), c!.value);
+    assert.deepEqual(await s.get("/d"), d!.value);
+    assert.deepEqual(await s.get("/a"), a, "the failed update left /a as it was");
+  } finally {
+    await s.close();
+  }
+});
+
 test("group commit: a batch that meets a held writer lock waits for it and acknowledges nothing before COMMIT", async () => {
   await using tmp = await tempDir();
   const path = join(tmp.dir, "db");
