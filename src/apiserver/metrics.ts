@@ -3,7 +3,7 @@ import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export class Metrics {
   private readonly registry = new Registry();
-  private readonly requests: Histogram;
+  private readonly requests: Histogram<"verb" | "resource">;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -16,8 +16,14 @@ export class Metrics {
     });
   }
 
+  /** Each (verb, resource) series, resolved once: prom-client hashes the label set on every labelled observe. */
+  private readonly series = new Map<string, Histogram.Internal<"verb" | "resource">>();
+
   observe(verb: string, resource: string, seconds: number): void {
-    this.requests.observe({ verb, resource }, seconds);
+    const key = `${verb} ${resource}`;
+    let series = this.series.get(key);
+    if (!series) this.series.set(key, (series = this.requests.labels(verb, resource)));
+    series.observe(seconds);
   }
 
   render(): Promise<string> {
