@@ -8,6 +8,14 @@ if [ ! -x node_modules/.bin/node ] || [ package.json -nt node_modules/.package-l
   npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
 fi
 if [ ! -f generated/openapi-definitions.json ] || [ -n "$(find node_modules/kubernetes-types/package.json scripts/gen-openapi.ts src/api/openapi/list-semantics.ts src/api/openapi/formats.ts src/api/openapi/declared-defaults.ts -newer generated/openapi-definitions.json)" ]; then node_modules/.bin/node scripts/gen-openapi.ts; fi
+# V8's compile cache, filled once per change of the sources so that even the first start runs from it (see
+# scripts/warm-compile-cache.ts).
+cache_stamp=node_modules/.cache/berth-compile.stamp
+if [ ! -f "$cache_stamp" ] || [ -n "$(find src scripts/warm-compile-cache.ts node_modules/.package-lock.json -newer "$cache_stamp" -print -quit)" ]; then
+  bin/berth help >/dev/null
+  NODE_COMPILE_CACHE=node_modules/.cache/berth-compile node_modules/.bin/node scripts/warm-compile-cache.ts
+  touch "$cache_stamp"
+fi
 # etcd for the etcd datastore's tests (Debian's etcd-server, 3.4): installed once, quietly.
 if [ ! -x /usr/bin/etcd ] && command -v apt-get >/dev/null; then
   echo "berth setup: installing etcd-server" >&2
