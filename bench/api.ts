@@ -119,6 +119,14 @@ function rssMb(pid: number): Promise<number> {
   return readFile(`/proc/${pid}/status`, "utf8").then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)![1]) / 1024);
 }
 
+/** An h2load run with the server's CPU per request over it, as one line: throughput, latency, CPU, failures. */
+async function measuredH2load(pid: number, opts: Parameters<typeof h2load>[0]): Promise<string> {
+  const cpu0 = await cpuSeconds(pid);
+  const r = await h2load(opts);
+  const cpuMs = ((await cpuSeconds(pid)) - cpu0) * 1000 / opts.requests;
+  return `${r.reqPerSec.toFixed(0).padStart(6)} /s   end to end p50 ${pct(r.latenciesMs, 50).toFixed(1)} ms p99 ${pct(r.latenciesMs, 99).toFixed(1)} ms   server CPU ${cpuMs.toFixed(2)} ms/request   failed ${r.failed}`;
+}
+
 /**
  * The h2load creates against bench/http2-floor-server.ts, which does no API work at all: what Node's TLS and
  * HTTP/2 cost per request on this machine, the part of Berth's figures no change to Berth can remove.
@@ -135,11 +143,9 @@ async function floor(dir: string, token: string, body: string, requests: number)
     });
     const opts = { dir, url: `https://127.0.0.1:${port}`, token, uris: ["/api/v1/namespaces/bench/configmaps"], body, requests, clients: CLIENTS };
     await h2load({ ...opts, requests: 3000 }); // warm-up
-    const cpu0 = await cpuSeconds(child.pid!);
-    const r = await h2load(opts);
-    const cpuMs = ((await cpuSeconds(child.pid!)) - cpu0) * 1000 / requests;
+    const line = await measuredH2load(child.pid!, opts);
     console.log(`-- the floor: the same h2load creates against a bare Node HTTP/2 server (bench/http2-floor-server.ts)`);
-    console.log(`create         ${r.reqPerSec.toFixed(0).padStart(6)} /s   end to end p50 ${pct(r.latenciesMs, 50).toFixed(1)} ms p99 ${pct(r.latenciesMs, 99).toFixed(1)} ms   server CPU ${cpuMs.toFixed(2)} ms/request   failed ${r.failed}`);
+    console.log(`create         ${line}`);
   } finally {
     child.kill("SIGKILL");
   }
@@ -251,12 +257,10 @@ try {
     console.log(`-- h2load (C client, ${CLIENTS} connections, one request in flight each, ${requests} requests a phase)`);
     const run = async (name: string, verb: string, opts: Parameters<typeof h2load>[0]) => {
       const before = histogram(await metrics(), verb, "configmaps");
-      const cpu0 = await cpuSeconds(serverPid);
-      const r = await h2load(opts);
-      const cpuMs = ((await cpuSeconds(serverPid)) - cpu0) * 1000 / requests;
+      const line = await measuredH2load(serverPid, opts);
       const after = histogram(await metrics(), verb, "configmaps");
       const q = (x: number) => quantileMs(before, after, x).toFixed(1);
-      console.log(`${name.padEnd(14)} ${r.reqPerSec.toFixed(0).padStart(6)} /s   end to end p50 ${pct(r.latenciesMs, 50).toFixed(1)} ms p99 ${pct(r.latenciesMs, 99).toFixed(1)} ms   in server p50 ${q(0.5)} ms p99 ${q(0.99)} ms   server CPU ${cpuMs.toFixed(2)} ms/request   failed ${r.failed}`);
+      console.log(`${name.padEnd(14)} ${line}   in server p50 ${q(0.5)} ms p99 ${q(0.99)} ms`);
     };
     await run("create", "create", { ...common, uris: [base], body: h2CreateBody });
     const names = (JSON.parse((await request(sessions[0]!, "GET", base)).body).items as { metadata: { name: string } }[]).map((i) => i.metadata.name).filter((n) => n.startsWith("h2-"));

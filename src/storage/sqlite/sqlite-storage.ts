@@ -19,7 +19,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StorageError } from "../interface.ts";
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from "../interface.ts";
 import { isBusy } from "./busy.ts";
-import { LiveKeys } from "./live-keys.ts";
+import { LiveKeys, compareKeys } from "./live-keys.ts";
 import type { LiveKey } from "./live-keys.ts";
 import { Checkpointer } from "./checkpointer.ts";
 import type { CheckpointOptions } from "./checkpointer.ts";
@@ -132,7 +132,7 @@ export class SqliteStorage implements Storage {
       throw new StorageError("Compacted", `revision ${revision} has been compacted`, { compactRevision });
     }
     // `after` replaces the prefix as the lower bound only when it sorts at or above it (in SQLite's byte order).
-    const afterBound = opts.after !== undefined && Buffer.compare(Buffer.from(opts.after), Buffer.from(opts.prefix)) >= 0;
+    const afterBound = opts.after !== undefined && compareKeys(opts.after, opts.prefix) >= 0;
     const from = afterBound ? opts.after! : opts.prefix;
     const hi = prefixEnd(opts.prefix);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
